@@ -1,0 +1,207 @@
+"""`careers-review`: a thin command line over the library. Each command gathers its options
+and makes one call; errors of our own become a one-line message and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import CareersReviewError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the store lives (default: $CAREERS_REVIEW_DATA, else ./careers-review-data)",
+    )
+    common.add_argument(
+        "--framework",
+        metavar="FILE",
+        help="a framework YAML file to use instead of the built-in one "
+        "(default: DIR/framework.yaml when present)",
+    )
+    return common
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import run_voila
+    from .store import resolve_data_dir
+
+    run_voila(
+        resolve_data_dir(args.data_dir),
+        framework=args.framework,
+        workbooks=args.workbooks,
+        port=args.port,
+        ip=args.ip,
+    )
+    return EXIT_OK
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from .serve import run_lab
+    from .store import resolve_data_dir
+
+    run_lab(
+        resolve_data_dir(args.data_dir),
+        framework=args.framework,
+        workbooks=args.workbooks,
+        port=args.port,
+    )
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .exchange import import_paths
+    from .store import resolve_data_dir
+    from .workspace import framework_in_use
+
+    data_dir = resolve_data_dir(args.data_dir)
+    report = import_paths(data_dir, args.paths, framework_in_use(data_dir, args.framework))
+    print(
+        f"Imported into {data_dir}: {report.schools_added} school(s) and "
+        f"{report.reviews_added} review(s) added, {report.unchanged} already up to date."
+    )
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .exchange import export_review
+    from .workspace import open_workspace
+
+    workspace = open_workspace(args.data_dir, args.framework, create=False)
+    try:
+        path = export_review(workspace.store, args.review, args.to)
+    finally:
+        workspace.close()
+    print(f"Wrote {path}")
+    return EXIT_OK
+
+
+def _cmd_framework(args: argparse.Namespace) -> int:
+    from .workspace import framework_in_use
+
+    fw = framework_in_use(args.data_dir, args.framework)
+    if args.json:
+        print(json.dumps(fw.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{fw.name} ({fw.id}, version {fw.version})")
+    levels = ", ".join(f"{lv.number} {lv.name}" for lv in fw.levels)
+    print(f"Maturity model: {fw.maturity_model.name}; levels: {levels}")
+    for theme in fw.themes:
+        print(f"  - {theme.id}: {theme.name}")
+    print(
+        f"Benchmarks: {len(fw.benchmarks)}; roadmap phases: {len(fw.roadmap.phases)}; "
+        f"statutory duties: {len(fw.statutory.duties)}; key roles: {len(fw.key_roles)}"
+    )
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .checks import check_data_dir
+
+    report = check_data_dir(args.data_dir, args.framework)
+    print(f"Framework: {report.framework}")
+    print(
+        f"Data directory: {report.data_dir}: {report.schools} schools, {report.reviews} reviews, "
+        f"{report.revisions} revisions"
+    )
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print("All checks passed." if report.ok else f"{len(report.problems)} problem(s) found.")
+    return EXIT_OK if report.ok else EXIT_USAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="careers-review",
+        description="Guided review of careers leadership for secondary schools and Careers Hubs.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = _common()
+
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="serve the workbooks as apps with Voilà",
+        description="Serve the workbooks with Voilà; / opens the start page.",
+    )
+    serve.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
+    serve.add_argument(
+        "--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--workbooks", metavar="DIR", help="workbooks folder (default: the project's)"
+    )
+    serve.set_defaults(run=_cmd_serve)
+
+    lab = commands.add_parser(
+        "lab",
+        parents=[common],
+        help="open the workbooks in JupyterLab",
+        description="Open JupyterLab on the workbooks with the data directory set.",
+    )
+    lab.add_argument("--port", type=int, default=8888, help="port (default: 8888)")
+    lab.add_argument("--workbooks", metavar="DIR", help="workbooks folder (default: the project's)")
+    lab.set_defaults(run=_cmd_lab)
+
+    imp = commands.add_parser(
+        "import",
+        parents=[common],
+        help="import school and review JSON files",
+        description="Import school and review JSON files (or folders of them) "
+        "into the store. Everything is checked first; nothing is written "
+        "unless all of it is valid.",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="a .json file or a folder of them")
+    imp.set_defaults(run=_cmd_import)
+
+    exp = commands.add_parser(
+        "export",
+        parents=[common],
+        help="export a review to a file",
+        description="Export a review; the file's extension picks the format.",
+    )
+    exp.add_argument("review", metavar="REVIEW", help="review id, e.g. oakfield-academy-2025-26")
+    exp.add_argument("--to", required=True, metavar="FILE", help="output file (.json)")
+    exp.set_defaults(run=_cmd_export)
+
+    frm = commands.add_parser(
+        "framework",
+        parents=[common],
+        help="show the framework in use",
+        description="Show the framework in use (built-in, or the one given).",
+    )
+    frm.add_argument("--json", action="store_true", help="print it whole as JSON")
+    frm.set_defaults(run=_cmd_framework)
+
+    chk = commands.add_parser(
+        "check",
+        parents=[common],
+        help="check a data directory and framework",
+        description="Validate the framework file and every school and review "
+        "in the data directory's store. Exit code 2 when a problem is found.",
+    )
+    chk.set_defaults(run=_cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except CareersReviewError as exc:
+        print(f"careers-review {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,137 @@
+"""Moving documents between JSON files and the store, checked whole before anything is written."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Framework
+from .errors import InputError
+from .files import atomic_write_text
+from .model import Review, School, check_review, dump_json, parse_document
+from .store import Store
+
+__all__ = ["ImportReport", "export_review", "import_paths", "read_documents"]
+
+#: Formats `export` can write; later modules register more (plan, report).
+EXPORTERS = {".json": "the review as JSON, ready for 'careers-review import'"}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    schools_added: int
+    reviews_added: int
+    unchanged: int
+
+
+def _json_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.json") if not p.name.startswith("."))
+        if not files:
+            raise InputError(f"{path}: no .json files in this folder")
+        return files
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    return [path]
+
+
+def _read_json(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}: line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}"
+        ) from None
+
+
+def _read_all(
+    paths: Iterable[str | os.PathLike[str]], framework: Framework
+) -> list[tuple[str, School | Review]]:
+    documents: list[tuple[str, School | Review]] = []
+    for given in paths:
+        for path in _json_files(Path(given)):
+            data = _read_json(path)
+            items = data if isinstance(data, list) else [data]
+            for index, item in enumerate(items):
+                source = f"{path}[{index}]" if isinstance(data, list) else str(path)
+                document = parse_document(item, source)
+                if isinstance(document, Review):
+                    check_review(document, framework, source)
+                documents.append((source, document))
+    seen: dict[tuple[str, str], str] = {}
+    for source, document in documents:
+        key = (document.kind, document.id)
+        if key in seen:
+            raise InputError(
+                f"{source}: id: {document.kind} {document.id!r} is also in {seen[key]}"
+            )
+        seen[key] = source
+    # Schools first, so a review never arrives before the school it belongs to.
+    return sorted(documents, key=lambda pair: isinstance(pair[1], Review))
+
+
+def read_documents(
+    paths: Iterable[str | os.PathLike[str]], framework: Framework
+) -> list[School | Review]:
+    """Read and check every document in the given files and folders; schools come first."""
+    return [document for _, document in _read_all(paths, framework)]
+
+
+def import_paths(
+    target: Store | str | os.PathLike[str],
+    paths: Iterable[str | os.PathLike[str]],
+    framework: Framework,
+    *,
+    author: str = "import",
+) -> ImportReport:
+    """Import files into a store (or a data directory's store) in one transaction.
+
+    Every file is read and checked before the store is opened, so bad input leaves no trace.
+    A document identical to its latest revision adds nothing: importing twice is harmless.
+    """
+    pairs = _read_all(paths, framework)
+    if isinstance(target, Store):
+        return _save_pairs(target, pairs, author)
+    with Store(target) as store:
+        return _save_pairs(store, pairs, author)
+
+
+def _save_pairs(
+    store: Store, pairs: list[tuple[str, School | Review]], author: str
+) -> ImportReport:
+    known = set(store.school_ids()) | {d.id for _, d in pairs if isinstance(d, School)}
+    for source, document in pairs:
+        if isinstance(document, Review) and document.school_id not in known:
+            raise InputError(
+                f"{source}: school_id: unknown school {document.school_id!r}"
+                " (import the school's file first, or with it)"
+            )
+    documents = [document for _, document in pairs]
+    results = store.save_many(documents, author=author)
+    added = [d for d, r in zip(documents, results, strict=True) if r.changed]
+    return ImportReport(
+        schools_added=sum(isinstance(d, School) for d in added),
+        reviews_added=sum(isinstance(d, Review) for d in added),
+        unchanged=len(documents) - len(added),
+    )
+
+
+def export_review(store: Store, review_id: str, destination: str | os.PathLike[str]) -> Path:
+    destination = Path(destination)
+    suffix = destination.suffix.lower()
+    if suffix not in EXPORTERS:
+        raise InputError(
+            f"{destination}: cannot export to {suffix or 'a file with no extension'}"
+            f" (this version writes: {', '.join(EXPORTERS)})"
+        )
+    review = store.review(review_id)
+    return atomic_write_text(destination, dump_json(review))

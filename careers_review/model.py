@@ -1,0 +1,252 @@
+"""The domain types: a school, its reviews, and the plan that grows from them.
+
+Documents are plain JSON with a schema version, so a review exported today can be read back
+tomorrow, by this version or a later one, and compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .content import Framework
+
+__all__ = [
+    "KPI",
+    "SAFE_ID",
+    "SCHEMA_VERSION",
+    "Action",
+    "Contact",
+    "Milestone",
+    "Participant",
+    "Plan",
+    "Priority",
+    "Review",
+    "School",
+    "ThemeRating",
+    "academic_year_for",
+    "check_review",
+    "dump_json",
+    "parse_document",
+    "review_id_for",
+]
+
+SCHEMA_VERSION = 1
+#: Ids become folder and file names in batch output: letters, digits, '-' and '_' only.
+SAFE_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+Focus = Literal["strength", "priority", "neither"]
+ActionStatus = Literal["not_started", "in_progress", "done", "dropped"]
+#: What an action or priority is about: 'theme:<id>', 'benchmark:<number>', or empty.
+Link = Annotated[str, Field(pattern=r"^(theme:[a-z0-9_]+|benchmark:\d{1,2})?$")]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Contact(_Doc):
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class School(_Doc):
+    """A school's profile: who it is and who leads careers there."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    kind: Literal["school"] = "school"
+    id: str = Field(pattern=SAFE_ID)
+    name: str = Field(min_length=1, max_length=200)
+    urn: str = Field(default="", pattern=r"^(\d{6,7})?$")
+    school_type: str = ""
+    age_range: str = ""
+    sixth_form: bool = False
+    special: bool = False
+    local_authority: str = ""
+    headteacher: str = ""
+    careers_leader: Contact = Field(default_factory=Contact)
+    link_governor: str = ""
+    slt_link: str = ""
+    leadership_structure: str = ""
+    pupils: int | None = Field(default=None, ge=0)
+    website: str = ""
+
+
+class Participant(_Doc):
+    name: str = Field(min_length=1)
+    role: str = ""
+
+
+class ThemeRating(_Doc):
+    """What the team agreed for one theme of the maturity model."""
+
+    level: int | None = Field(default=None, ge=1)
+    evidence: str = ""
+    notes: str = ""
+    focus: Focus = "neither"
+
+
+class Action(_Doc):
+    id: str = Field(pattern=SAFE_ID)
+    what: str = ""
+    link: Link = ""
+    owner: str = ""
+    due_date: date | None = None
+    status: ActionStatus = "not_started"
+    success_measure: str = ""
+
+
+class Milestone(_Doc):
+    what: str = ""
+    due_date: date | None = None
+    done: bool = False
+
+
+class KPI(_Doc):
+    name: str = ""
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    current: float | None = None
+
+
+class Priority(_Doc):
+    id: str = Field(pattern=SAFE_ID)
+    title: str = ""
+    link: Link = ""
+    objectives: list[str] = []
+    actions: list[Action] = []
+    milestones: list[Milestone] = []
+    kpis: list[KPI] = []
+
+
+class Plan(_Doc):
+    """The strategic careers plan: where the school wants to be and how it will get there."""
+
+    vision: str = ""
+    intent: str = ""
+    priorities: list[Priority] = []
+    learning_outcomes: dict[str, list[str]] = {}
+
+
+class Review(_Doc):
+    """One school's internal leadership review for one academic year, with its plan."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    kind: Literal["review"] = "review"
+    id: str = Field(pattern=SAFE_ID)
+    school_id: str = Field(pattern=SAFE_ID)
+    academic_year: str
+    review_date: date
+    framework_id: str = ""
+    participants: list[Participant] = []
+    ratings: dict[str, ThemeRating] = {}
+    plan: Plan = Field(default_factory=Plan)
+
+    @field_validator("academic_year")
+    @classmethod
+    def _academic_year(cls, value: str) -> str:
+        match = _YEAR.match(value)
+        if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+            raise ValueError("must look like 2025/26")
+        return value
+
+    def rating(self, theme_id: str) -> ThemeRating:
+        return self.ratings.get(theme_id) or ThemeRating()
+
+
+def academic_year_for(day: date) -> str:
+    """English academic years start on 1 September."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def review_id_for(school_id: str, academic_year: str) -> str:
+    return f"{school_id}-{academic_year.replace('/', '-')}"
+
+
+def dump_json(doc: BaseModel) -> str:
+    """The canonical text of a document: what export writes and import reads back unchanged."""
+    return json.dumps(doc.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+_KINDS: dict[str, type[_Doc]] = {"school": School, "review": Review}
+
+
+def _where(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_document(data: Any, source: str = "document") -> School | Review:
+    """Turn decoded JSON into a School or Review, or say which field of which file is wrong."""
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: expected a JSON object with a 'kind' of school or review")
+    kind = data.get("kind")
+    if kind not in _KINDS:
+        raise InputError(f"{source}: kind: expected 'school' or 'review', got {kind!r}")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise InputError(
+            f"{source}: schema_version: this version reads {SCHEMA_VERSION}, got {version!r}"
+        )
+    try:
+        return _KINDS[kind].model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif first["type"] == "missing":
+            message = "required field is missing"
+        raise InputError(f"{source}: {_where(tuple(first['loc']))}: {message}") from None
+
+
+def check_review(review: Review, framework: Framework, source: str = "review") -> Review:
+    """Refuse a review that names themes, levels or roles the framework in use does not have."""
+    themes = {theme.id for theme in framework.themes}
+    top = len(framework.levels)
+    for theme_id, rating in review.ratings.items():
+        if theme_id not in themes:
+            raise InputError(
+                f"{source}: ratings.{theme_id}: unknown theme (this framework has: "
+                f"{', '.join(sorted(themes))})"
+            )
+        if rating.level is not None and not 1 <= rating.level <= top:
+            raise InputError(
+                f"{source}: ratings.{theme_id}.level: {rating.level} is out of range 1 to {top}"
+            )
+    roles = {role.id for role in framework.key_roles}
+    for index, participant in enumerate(review.participants):
+        if participant.role and participant.role not in roles:
+            raise InputError(
+                f"{source}: participants[{index}].role: unknown role {participant.role!r}"
+            )
+    benchmarks = {b.number for b in framework.benchmarks}
+    for p_index, priority in enumerate(review.plan.priorities):
+        links = [("link", priority.link)] + [
+            (f"actions[{a_index}].link", action.link)
+            for a_index, action in enumerate(priority.actions)
+        ]
+        for field, link in links:
+            kind, _, ref = link.partition(":")
+            bad = (kind == "theme" and ref not in themes) or (
+                kind == "benchmark" and int(ref) not in benchmarks
+            )
+            if bad:
+                raise InputError(
+                    f"{source}: plan.priorities[{p_index}].{field}: "
+                    f"{link!r} is not in this framework"
+                )
+    return review

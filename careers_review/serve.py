@@ -1,0 +1,88 @@
+"""Serving the workbooks: Voilà for the meeting room, JupyterLab for the careers leader."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from .errors import InputError
+from .store import DATA_ENV
+from .workspace import FRAMEWORK_ENV
+
+__all__ = ["START_PAGE", "find_workbooks", "run_lab", "run_voila", "voila_argv"]
+
+START_PAGE = "00_start_here.ipynb"
+DEFAULT_PORT = 8866
+
+
+def find_workbooks(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The workbooks folder: the one given, else the one beside the package, else ./workbooks."""
+    candidates = (
+        [Path(explicit)]
+        if explicit
+        else [
+            Path(__file__).resolve().parent.parent / "workbooks",
+            Path.cwd() / "workbooks",
+        ]
+    )
+    for candidate in candidates:
+        if (candidate / START_PAGE).is_file():
+            return candidate.resolve()
+    raise InputError(
+        f"{candidates[0]}: no workbooks folder with {START_PAGE} here (pass --workbooks DIR)"
+    )
+
+
+def _environment(data_dir: Path, framework: str | os.PathLike[str] | None) -> None:
+    # Kernels inherit the server's environment: this is how each workbook finds the store.
+    os.environ[DATA_ENV] = str(data_dir)
+    if framework:
+        os.environ[FRAMEWORK_ENV] = str(Path(framework).resolve())
+
+
+def voila_argv(workbooks: Path, *, port: int, ip: str) -> list[str]:
+    """Every server setting in one place: sources stripped, tracebacks hidden, no port hopping."""
+    return [
+        str(workbooks),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={ip}",
+        "--Voila.port_retries=0",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--theme=light",
+    ]
+
+
+def run_voila(
+    data_dir: Path,
+    *,
+    framework: str | os.PathLike[str] | None = None,
+    workbooks: str | os.PathLike[str] | None = None,
+    port: int = DEFAULT_PORT,
+    ip: str = "127.0.0.1",
+) -> None:
+    """Serve the workbooks as apps until interrupted; `/` opens the start page."""
+    from .app.voila_server import CareersVoila
+
+    folder = find_workbooks(workbooks)
+    _environment(data_dir, framework)
+    print(f"Serving the review workbooks on http://{ip}:{port}/ (data: {data_dir})", flush=True)
+    CareersVoila.launch_instance(argv=voila_argv(folder, port=port, ip=ip))
+
+
+def run_lab(
+    data_dir: Path,
+    *,
+    framework: str | os.PathLike[str] | None = None,
+    workbooks: str | os.PathLike[str] | None = None,
+    port: int = 8888,
+) -> None:
+    """Open JupyterLab on the workbooks, with the data directory set for every kernel."""
+    from jupyterlab.labapp import LabApp
+
+    folder = find_workbooks(workbooks)
+    _environment(data_dir, framework)
+    sys.argv = ["jupyter-lab"]
+    LabApp.launch_instance(argv=[f"--ServerApp.root_dir={folder}", f"--port={port}"])

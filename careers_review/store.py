@@ -1,0 +1,353 @@
+"""The review store: one SQLite file per data directory, append-only, safe for several writers.
+
+Every save adds a revision; nothing is updated or deleted, so an earlier state can always be
+listed and restored. Two tabs or two processes saving at once are serialised by SQLite, and a
+save made from an older revision is merged field by field with what was saved meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import StoreError, UnknownReviewError, UnknownSchoolError
+from .model import Review, School, dump_json, parse_document
+
+__all__ = [
+    "DATA_ENV",
+    "DB_NAME",
+    "DEFAULT_DATA_DIR",
+    "Revision",
+    "SaveResult",
+    "Store",
+    "resolve_data_dir",
+]
+
+DATA_ENV = "CAREERS_REVIEW_DATA"
+DEFAULT_DATA_DIR = "careers-review-data"
+DB_NAME = "careers-review.sqlite"
+_FORMAT = "1"
+
+Kind = Literal["school", "review"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS revisions (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind      TEXT NOT NULL CHECK (kind IN ('school', 'review')),
+    key       TEXT NOT NULL,
+    number    INTEGER NOT NULL,
+    school_id TEXT NOT NULL,
+    saved_at  TEXT NOT NULL,
+    author    TEXT NOT NULL DEFAULT '',
+    data      TEXT NOT NULL,
+    UNIQUE (kind, key, number)
+);
+CREATE INDEX IF NOT EXISTS revisions_school ON revisions (school_id, kind);
+CREATE TRIGGER IF NOT EXISTS revisions_no_update BEFORE UPDATE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS revisions_no_delete BEFORE DELETE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+"""
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--data-dir`, else $CAREERS_REVIEW_DATA, else ./careers-review-data."""
+    chosen = explicit or os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR
+    return Path(chosen).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class Revision:
+    kind: Kind
+    key: str
+    number: int
+    saved_at: datetime
+    author: str
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: the revision now latest, and whether others' edits were merged in."""
+
+    number: int
+    saved_at: datetime
+    merged: bool
+    changed: bool
+    document: School | Review
+
+
+def _merge(base: Any, mine: Any, theirs: Any) -> Any:
+    """Three-way merge of JSON values: keep each side's changes; on a clash, this save wins."""
+    if mine == base:
+        return theirs
+    if theirs == base or mine == theirs:
+        return mine
+    if isinstance(base, dict) and isinstance(mine, dict) and isinstance(theirs, dict):
+        merged = {}
+        for key in dict.fromkeys([*theirs, *mine]):
+            if key in mine and key in theirs:
+                merged[key] = _merge(base.get(key), mine[key], theirs[key])
+            elif key in mine:
+                if key not in base or mine[key] != base[key]:
+                    merged[key] = mine[key]
+            elif key not in base or theirs[key] != base[key]:
+                merged[key] = theirs[key]
+        return merged
+    return mine
+
+
+class Store:
+    """The data directory's store. Open one per process (or per kernel) and keep it."""
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        timeout: float = 5.0,
+    ) -> None:
+        self.data_dir = resolve_data_dir(data_dir)
+        self.path = self.data_dir / DB_NAME
+        self._lock = threading.RLock()
+        if not self.path.exists():
+            if not create:
+                raise StoreError(
+                    f"{self.path}: no store here yet (import a hub with 'careers-review import')"
+                )
+            try:
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{self.data_dir}: cannot create data directory ({exc})") from None
+        with self._errors():
+            self._db = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            version = self._meta_format()
+            if version is None:
+                with self._transaction():
+                    for statement in filter(str.strip, _SCHEMA.split(";\n")):
+                        self._db.execute(statement)
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO meta (key, value) VALUES ('format', ?)", (_FORMAT,)
+                    )
+            elif version != _FORMAT:
+                raise StoreError(f"{self.path}: store format {version} is not readable here")
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        # One connection per Store; the lock lets a kernel's callbacks share it across threads.
+        try:
+            with self._lock:
+                yield
+        except sqlite3.Error as exc:
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                reason = "the store is locked by another program; try again in a moment"
+            elif "readonly" in text or "read-only" in text:
+                reason = "the store cannot be written (the data directory is read-only)"
+            elif "not a database" in text or "malformed" in text or "corrupt" in text:
+                reason = f"the file is damaged or is not a careers-review store ({text})"
+            elif "disk" in text and "full" in text:
+                reason = "the disk is full"
+            else:
+                reason = text
+            raise StoreError(f"{self.path}: {reason}") from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _meta_format(self) -> str | None:
+        has_meta = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if not has_meta:
+            return None
+        row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+        return row[0] if row else None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _latest_rows(self, kind: Kind, school_id: str | None = None) -> list[tuple[str, str]]:
+        sql = (
+            "SELECT r.key, r.data FROM revisions r JOIN ("
+            " SELECT key, MAX(number) AS n FROM revisions WHERE kind = ? GROUP BY key"
+            ") m ON r.key = m.key AND r.number = m.n WHERE r.kind = ?"
+        )
+        args: list[Any] = [kind, kind]
+        if school_id is not None:
+            sql += " AND r.school_id = ?"
+            args.append(school_id)
+        with self._errors():
+            return self._db.execute(sql + " ORDER BY r.key", args).fetchall()
+
+    def _row(self, kind: Kind, key: str, number: int | None) -> tuple[int, str] | None:
+        sql = "SELECT number, data FROM revisions WHERE kind = ? AND key = ?"
+        args: list[Any] = [kind, key]
+        if number is not None:
+            sql += " AND number = ?"
+            args.append(number)
+        with self._errors():
+            return self._db.execute(sql + " ORDER BY number DESC LIMIT 1", args).fetchone()
+
+    def schools(self) -> list[School]:
+        """Every school's latest profile, by name."""
+        schools = [School.model_validate_json(data) for _, data in self._latest_rows("school")]
+        return sorted(schools, key=lambda s: s.name.casefold())
+
+    def school_ids(self) -> list[str]:
+        return [key for key, _ in self._latest_rows("school")]
+
+    def school(self, school_id: str) -> School:
+        row = self._row("school", school_id, None)
+        if row is None:
+            raise UnknownSchoolError(school_id, self.school_ids())
+        return School.model_validate_json(row[1])
+
+    def reviews(self, school_id: str | None = None) -> list[Review]:
+        """Latest revision of each review, oldest academic year first."""
+        reviews = [
+            Review.model_validate_json(data) for _, data in self._latest_rows("review", school_id)
+        ]
+        return sorted(reviews, key=lambda r: (r.school_id, r.academic_year, r.review_date))
+
+    def review(self, review_id: str, revision: int | None = None) -> Review:
+        row = self._row("review", review_id, revision)
+        if row is None:
+            if revision is not None and self._row("review", review_id, None):
+                raise UnknownReviewError(f"{review_id} revision {revision}")
+            raise UnknownReviewError(review_id)
+        return Review.model_validate_json(row[1])
+
+    def latest_review(self, school_id: str) -> Review | None:
+        reviews = self.reviews(school_id)
+        return reviews[-1] if reviews else None
+
+    def previous_review(self, review: Review) -> Review | None:
+        """The school's most recent review from an earlier academic year."""
+        earlier = [
+            r for r in self.reviews(review.school_id) if r.academic_year < review.academic_year
+        ]
+        return earlier[-1] if earlier else None
+
+    def revisions(self, kind: Kind, key: str) -> list[Revision]:
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT number, saved_at, author FROM revisions WHERE kind = ? AND key = ?"
+                " ORDER BY number",
+                (kind, key),
+            ).fetchall()
+        return [
+            Revision(kind, key, n, datetime.fromisoformat(at), author) for n, at, author in rows
+        ]
+
+    def revision_count(self) -> int:
+        with self._errors():
+            return self._db.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
+
+    def integrity_problems(self) -> list[str]:
+        with self._errors():
+            rows = self._db.execute("PRAGMA integrity_check").fetchall()
+        return [] if rows == [("ok",)] else [row[0] for row in rows]
+
+    # -- writing --------------------------------------------------------------------------
+
+    def save(
+        self,
+        document: School | Review,
+        *,
+        base_revision: int | None = None,
+        author: str = "",
+    ) -> SaveResult:
+        """Append a revision. Pass the revision the edit started from to merge concurrent edits."""
+        return self.save_many([document], base_revisions=[base_revision], author=author)[0]
+
+    def save_many(
+        self,
+        documents: list[School | Review],
+        *,
+        base_revisions: list[int | None] | None = None,
+        author: str = "",
+    ) -> list[SaveResult]:
+        """Save several documents in one transaction: all of them land, or none does."""
+        bases = base_revisions or [None] * len(documents)
+        results = []
+        with self._errors(), self._transaction() as db:
+            known_schools = set(self.school_ids())
+            for document, base in zip(documents, bases, strict=True):
+                if isinstance(document, School):
+                    known_schools.add(document.id)
+                elif document.school_id not in known_schools:
+                    raise UnknownSchoolError(document.school_id, sorted(known_schools))
+                results.append(self._save_one(db, document, base, author))
+        return results
+
+    def _save_one(
+        self, db: sqlite3.Connection, document: School | Review, base: int | None, author: str
+    ) -> SaveResult:
+        kind: Kind = document.kind
+        key = document.id
+        latest = self._row(kind, key, None)
+        mine = document.model_dump(mode="json")
+        merged = False
+        if latest is not None and base is not None and latest[0] != base:
+            base_row = self._row(kind, key, base)
+            if base_row is not None:
+                combined = _merge(json.loads(base_row[1]), mine, json.loads(latest[1]))
+                merged = combined != mine
+                document = parse_document(combined, f"{kind} {key}")
+                mine = document.model_dump(mode="json")
+        text = dump_json(document)
+        if latest is not None and json.loads(latest[1]) == mine:
+            saved_at = db.execute(
+                "SELECT saved_at FROM revisions WHERE kind = ? AND key = ? AND number = ?",
+                (kind, key, latest[0]),
+            ).fetchone()[0]
+            return SaveResult(latest[0], datetime.fromisoformat(saved_at), merged, False, document)
+        number = (latest[0] if latest else 0) + 1
+        now = datetime.now(UTC)
+        school_id = document.id if isinstance(document, School) else document.school_id
+        db.execute(
+            "INSERT INTO revisions (kind, key, number, school_id, saved_at, author, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, key, number, school_id, now.isoformat(), author, text),
+        )
+        return SaveResult(number, now, merged, True, document)
+
+    def restore(self, kind: Kind, key: str, number: int, *, author: str = "") -> SaveResult:
+        """Make an earlier revision the latest again, by appending a copy of it."""
+        row = self._row(kind, key, number)
+        if row is None:
+            if kind == "school":
+                raise UnknownSchoolError(f"{key} revision {number}")
+            raise UnknownReviewError(f"{key} revision {number}")
+        document = parse_document(json.loads(row[1]), f"{kind} {key} revision {number}")
+        return self.save(document, author=author or f"restored revision {number}")

@@ -1,0 +1,46 @@
+"""A data directory opened for work: its store and its framework, resolved one way everywhere."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Framework, data_dir_framework
+from .store import Store, resolve_data_dir
+
+__all__ = ["FRAMEWORK_ENV", "Workspace", "framework_in_use", "open_workspace"]
+
+#: Set by `careers-review serve` and `lab` so every kernel uses the framework the server was given.
+FRAMEWORK_ENV = "CAREERS_REVIEW_FRAMEWORK"
+
+
+@dataclass
+class Workspace:
+    data_dir: Path
+    store: Store
+    framework: Framework
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_workspace(
+    data_dir: str | os.PathLike[str] | None = None,
+    framework: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+) -> Workspace:
+    """Data directory: argument, $CAREERS_REVIEW_DATA, ./careers-review-data.
+    Framework: argument, $CAREERS_REVIEW_FRAMEWORK, DATA_DIR/framework.yaml, else built-in."""
+    folder = resolve_data_dir(data_dir)
+    loaded = framework_in_use(folder, framework)
+    return Workspace(folder, Store(folder, create=create), loaded)
+
+
+def framework_in_use(
+    data_dir: str | os.PathLike[str] | None = None, framework: str | os.PathLike[str] | None = None
+) -> Framework:
+    """The framework a data directory works with, without opening (or creating) its store."""
+    chosen = framework or os.environ.get(FRAMEWORK_ENV) or None
+    return data_dir_framework(resolve_data_dir(data_dir), chosen)
