@@ -55,6 +55,8 @@ def _cmd_lab(args: argparse.Namespace) -> int:
         framework=args.framework,
         workbooks=args.workbooks,
         port=args.port,
+        open_browser=not args.no_browser,
+        allow_root=args.allow_root,
     )
     return EXIT_OK
 
@@ -152,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lab.add_argument("--port", type=int, default=8888, help="port (default: 8888)")
     lab.add_argument("--workbooks", metavar="DIR", help="workbooks folder (default: the project's)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lab.add_argument("--allow-root", action="store_true", help="let JupyterLab run as root")
     lab.set_defaults(run=_cmd_lab)
 
     imp = commands.add_parser(

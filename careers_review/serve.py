@@ -78,11 +78,18 @@ def run_lab(
     framework: str | os.PathLike[str] | None = None,
     workbooks: str | os.PathLike[str] | None = None,
     port: int = 8888,
+    open_browser: bool = True,
+    allow_root: bool = False,
 ) -> None:
     """Open JupyterLab on the workbooks, with the data directory set for every kernel."""
     from jupyterlab.labapp import LabApp
 
     folder = find_workbooks(workbooks)
     _environment(data_dir, framework)
+    argv = [f"--ServerApp.root_dir={folder}", f"--port={port}", "--ServerApp.port_retries=0"]
+    if not open_browser:
+        argv.append("--no-browser")
+    if allow_root:
+        argv.append("--allow-root")
     sys.argv = ["jupyter-lab"]
-    LabApp.launch_instance(argv=[f"--ServerApp.root_dir={folder}", f"--port={port}"])
+    LabApp.launch_instance(argv=argv)

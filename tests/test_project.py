@@ -13,7 +13,7 @@ import papermill
 import pytest
 import yaml
 
-from .conftest import ROOT, WORKBOOKS
+from .conftest import ROOT, WORKBOOKS, need_shared
 
 NOTEBOOKS = sorted(WORKBOOKS.glob("*.ipynb"))
 
@@ -75,9 +75,7 @@ def test_readme_starts_with_the_two_commands():
 
 
 def test_no_shared_files_copied_into_the_project():
-    seeds = ROOT.parent / "shared" / "seeds"
-    if not seeds.is_dir():
-        pytest.skip("the shared folder is not beside this checkout")
+    seeds = need_shared("seeds")
     sizes = {p.stat().st_size for p in seeds.iterdir()}
     tracked = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True

@@ -63,3 +63,82 @@ def test_start_page_in_chromium_lists_schools_and_opens_one(
         assert f"school={school.id}" in page.url
     finally:
         page.close()
+
+
+def test_lab_serves_the_workbooks_folder(session_data_dir, tmp_path):
+    """`careers-review lab`: JupyterLab opens on the workbooks folder."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT, _wait_for, free_port
+
+    port, token = free_port(), "test-token"
+    env = {
+        **os.environ,
+        "JUPYTER_TOKEN": token,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
+    }
+    with (tmp_path / "lab.log").open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "careers_review",
+                "lab",
+                "--no-browser",
+                "--allow-root",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(session_data_dir),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/api/status?token={token}", process)
+        with urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=30) as response:
+            names = {item["name"] for item in json.load(response)["content"]}
+        assert "00_start_here.ipynb" in names
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_make_app_imports_the_sample_hub_and_serves_it(tmp_path):
+    """The README's first command, on a free port and a fresh data directory."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from .conftest import ROOT, _wait_for, free_port
+
+    port = free_port()
+    venv = Path(sys.executable).parent.parent
+    with (tmp_path / "app.log").open("w") as log:
+        process = subprocess.Popen(
+            ["make", "app", f"VENV={venv}", f"PORT={port}", f"DATA={tmp_path / 'data'}"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/voila/tree", process, seconds=180)
+        final_url, html = _get(f"http://127.0.0.1:{port}/")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    assert final_url.endswith("/voila/render/00_start_here.ipynb")
+    from .conftest import SAMPLE
+
+    assert f"{len(list((SAMPLE / 'schools').glob('*.json')))} schools in this hub." in html
+    assert "Oakfield Academy" in html
