@@ -82,7 +82,7 @@ class School(_Doc):
 
 
 class Participant(_Doc):
-    name: str = Field(min_length=1)
+    name: str = Field(default="", max_length=200)
     role: str = ""
 
 

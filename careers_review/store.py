@@ -226,9 +226,11 @@ class Store:
     def school_ids(self) -> list[str]:
         return [key for key, _ in self._latest_rows("school")]
 
-    def school(self, school_id: str) -> School:
-        row = self._row("school", school_id, None)
+    def school(self, school_id: str, revision: int | None = None) -> School:
+        row = self._row("school", school_id, revision)
         if row is None:
+            if revision is not None and self._row("school", school_id, None):
+                raise UnknownSchoolError(f"{school_id} revision {revision}")
             raise UnknownSchoolError(school_id, self.school_ids())
         return School.model_validate_json(row[1])
 

@@ -11,7 +11,7 @@ from ..serve import find_workbooks
 from ..workspace import open_workspace
 from .start import start_page_html
 
-__all__ = ["school_from_query", "show_start_page", "start_page_html"]
+__all__ = ["review_app", "school_from_query", "show_start_page", "start_page_html"]
 
 
 def school_from_query(default: str = "") -> str:
@@ -42,3 +42,63 @@ def show_start_page(school_id: str = "", data_dir: str = "", framework: str = ""
     finally:
         workspace.close()
     display(HTML(html))
+
+
+def _notice(message: str):
+    from ipywidgets import HTML
+
+    return HTML(f"<p class='cr-notice'>{escape(message)}</p>")
+
+
+def review_app(
+    school_id: str = "",
+    data_dir: str = "",
+    framework: str = "",
+    academic_year: str = "",
+    autosave_delay: float = 0.4,
+):
+    """The internal leadership review page: the school's review, or a picker to choose one.
+
+    Returns the page's outer box (already displayed), so a notebook can keep a handle on it.
+    """
+    from IPython.display import display
+    from ipywidgets import VBox
+
+    from ..errors import UnknownSchoolError
+    from .picker import SchoolPicker
+    from .review import ReviewApp
+    from .session import ReviewSession
+
+    page = VBox()
+    page.add_class("cr-page")
+    display(page)
+    try:
+        workspace = open_workspace(data_dir or None, framework or None, create=False)
+    except CareersReviewError as exc:
+        page.children = [_notice(f"The review data could not be opened: {exc}")]
+        return page
+
+    def open_school(chosen: str, message: str = "") -> None:
+        try:
+            session = ReviewSession(
+                workspace.store,
+                workspace.framework,
+                chosen,
+                academic_year=academic_year,
+                autosave_delay=autosave_delay,
+            )
+        except UnknownSchoolError:
+            message = f"There is no school with the id '{chosen}' in this hub. Choose one below."
+            page.children = [SchoolPicker(workspace.store, open_school, message).widget]
+            return
+        except CareersReviewError as exc:
+            page.children = [_notice(str(exc))]
+            return
+        page.app = ReviewApp(session)
+        page.children = [page.app.widget]
+
+    if school_id:
+        open_school(school_id)
+    else:
+        page.children = [SchoolPicker(workspace.store, open_school).widget]
+    return page

@@ -1,0 +1,425 @@
+"""The internal leadership review as an ipywidgets app.
+
+Views only edit the `ReviewSession` and redraw from it; the session saves. `ReviewApp` wires
+the views together. Stable CSS classes (`cr-theme-<id>`, `cr-save-status`, `cr-summary`) are
+hooks for tests and for a hub's own theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from html import escape
+
+import ipywidgets as w
+
+from ..charts import maturity_profile_png
+from ..content import Theme
+from ..model import Participant
+from .session import ReviewSession
+
+__all__ = ["ReviewApp"]
+
+STYLE = """
+<style>
+.cr-app { font-size: 16px; max-width: 1200px; }
+.cr-app h1 { font-size: 1.9em; margin: 0.2em 0; }
+.cr-app h2 { font-size: 1.35em; margin: 0.8em 0 0.3em; }
+.cr-app .cr-muted { color: #555; }
+.cr-level-card { border: 2px solid #ccc; border-radius: 6px; padding: 0.4em 0.6em;
+  background: #fafafa; line-height: 1.35; }
+.cr-level-card.cr-level-selected { border-color: #0072B2; background: #e8f2fa; }
+.cr-level-card strong { display: block; margin-bottom: 0.25em; }
+.cr-save-status { font-weight: 600; color: #1d6b2c; }
+.cr-save-status.cr-save-error { color: #b00020; }
+.cr-app .widget-label, .cr-app label { font-size: 15px; }
+.cr-app textarea { font-size: 15px; }
+</style>
+"""
+
+_NOT_AGREED = 0
+_TEXT_LAYOUT = w.Layout(width="95%", height="90px")
+_WIDE_LABEL = {"description_width": "130px"}
+
+
+class _View:
+    """Shared plumbing: a guard so redrawing from the session does not echo back as an edit."""
+
+    def __init__(self, session: ReviewSession) -> None:
+        self.session = session
+        self._syncing = False
+
+    @contextmanager
+    def syncing(self):
+        self._syncing, previous = True, self._syncing
+        try:
+            yield
+        finally:
+            self._syncing = previous
+
+    def on_edit(self, widget: w.Widget, apply: Callable[[object], None]) -> None:
+        def handler(change: dict) -> None:
+            if not self._syncing:
+                apply(change["new"])
+
+        widget.observe(handler, names="value")
+
+
+class SaveStatusView(_View):
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__(session)
+        self.widget = w.HTML()
+        self.widget.add_class("cr-save-status")
+        self.refresh()
+
+    def refresh(self) -> None:
+        status = self.session.status
+        self.widget.value = escape(status.message)
+        if status.ok:
+            self.widget.remove_class("cr-save-error")
+        else:
+            self.widget.add_class("cr-save-error")
+
+
+class OpeningView(_View):
+    """Review date, who is in the room, and which recommended roles are missing."""
+
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__(session)
+        review = session.review
+        self.date = w.DatePicker(
+            description="Review date", value=review.review_date, style=_WIDE_LABEL
+        )
+        self.on_edit(self.date, lambda value: value and session.set_review_date(value))
+        self.roles = [("Choose a role", "")] + [(r.name, r.id) for r in session.framework.key_roles]
+        self.rows = w.VBox()
+        self.add = w.Button(description="Add participant", icon="user-plus")
+        self.add.on_click(lambda _: self._add())
+        self.missing = w.HTML()
+        self.widget = w.VBox(
+            [
+                w.HTML(f"<p>Academic year <strong>{escape(review.academic_year)}</strong></p>"),
+                self.date,
+                w.HTML("<h2>Who is taking part</h2>"),
+                self.rows,
+                self.add,
+                self.missing,
+            ]
+        )
+        self.refresh()
+
+    def _participants(self) -> list[Participant]:
+        return [
+            Participant(name=row.children[0].value, role=row.children[1].value or "")
+            for row in self.rows.children
+        ]
+
+    def _row(self, participant: Participant) -> w.HBox:
+        name = w.Text(
+            value=participant.name,
+            description="Name",
+            continuous_update=True,
+            placeholder="Full name",
+        )
+        role = w.Dropdown(
+            options=self.roles,
+            value=participant.role
+            if participant.role in dict((v, k) for k, v in self.roles)
+            else "",
+            description="Role",
+        )
+        remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="110px"))
+        row = w.HBox([name, role, remove])
+        self.on_edit(name, lambda _: self._changed())
+        self.on_edit(role, lambda _: self._changed())
+        remove.on_click(lambda _: self._remove(row))
+        return row
+
+    def _changed(self) -> None:
+        self.session.set_participants(self._participants())
+        self._show_missing()
+
+    def _add(self) -> None:
+        self.rows.children = [*self.rows.children, self._row(Participant())]
+        self._changed()
+
+    def _remove(self, row: w.HBox) -> None:
+        self.rows.children = [r for r in self.rows.children if r is not row]
+        self._changed()
+
+    def _show_missing(self) -> None:
+        missing = self.session.missing_attendees()
+        if missing:
+            names = ", ".join(escape(r.name) for r in missing)
+            self.missing.value = (
+                f"<p class='cr-missing'>Recommended but not yet listed: {names}</p>"
+            )
+        else:
+            self.missing.value = "<p class='cr-missing'>Everyone recommended is here.</p>"
+
+    def refresh(self) -> None:
+        with self.syncing():
+            self.date.value = self.session.review.review_date
+            if self._participants() != self.session.review.participants:
+                self.rows.children = [self._row(p) for p in self.session.review.participants]
+        self._show_missing()
+
+
+class ThemePanel(_View):
+    """One theme: what good looks like, every level side by side, and what the team agrees."""
+
+    def __init__(self, session: ReviewSession, theme: Theme) -> None:
+        super().__init__(session)
+        self.theme = theme
+        model = session.framework.maturity_model
+        questions = "".join(f"<li>{escape(q)}</li>" for q in theme.guiding_questions)
+        intro = w.HTML(
+            f"<p>{escape(theme.intent)}</p>"
+            + (
+                f"<p><strong>Questions to discuss</strong></p><ul>{questions}</ul>"
+                if questions
+                else ""
+            )
+        )
+        self.cards = []
+        for level in model.levels:
+            card = w.HTML(
+                f"<strong>{level.number} {escape(level.name)}</strong>"
+                f"{escape(theme.descriptors[level.number])}"
+            )
+            card.add_class("cr-level-card")
+            self.cards.append(card)
+        grid = w.GridBox(
+            self.cards,
+            layout=w.Layout(
+                grid_template_columns=f"repeat({len(self.cards)}, 1fr)", grid_gap="8px"
+            ),
+        )
+        options = [("Not agreed yet", _NOT_AGREED)] + [
+            (f"{lv.number} {lv.name}", lv.number) for lv in model.levels
+        ]
+        self.level = w.RadioButtons(options=options, description="Agreed level", style=_WIDE_LABEL)
+        self.evidence = w.Textarea(
+            description="Evidence",
+            placeholder="What shows this level: documents, data, what pupils and staff say",
+            continuous_update=True,
+            layout=_TEXT_LAYOUT,
+            style=_WIDE_LABEL,
+        )
+        self.notes = w.Textarea(
+            description="Notes",
+            placeholder="Points raised, questions to follow up",
+            continuous_update=True,
+            layout=_TEXT_LAYOUT,
+            style=_WIDE_LABEL,
+        )
+        self.focus = w.ToggleButtons(
+            options=[("Strength", "strength"), ("Priority", "priority"), ("Neither", "neither")],
+            description="This theme is a",
+            style=_WIDE_LABEL,
+        )
+        self.on_edit(self.level, lambda v: session.set_rating(theme.id, level=v or None))
+        self.on_edit(self.evidence, lambda v: session.set_rating(theme.id, evidence=v))
+        self.on_edit(self.notes, lambda v: session.set_rating(theme.id, notes=v))
+        self.on_edit(self.focus, lambda v: session.set_rating(theme.id, focus=v))
+        self.widget = w.VBox([intro, grid, self.level, self.evidence, self.notes, self.focus])
+        self.widget.add_class(f"cr-theme-{theme.id}")
+        self.widget.add_class("cr-theme")
+        self.refresh()
+
+    @property
+    def title(self) -> str:
+        rating = self.session.review.rating(self.theme.id)
+        if rating.level is None:
+            return f"{self.theme.name}: not agreed yet"
+        level = self.session.framework.maturity_model.level(rating.level)
+        return f"{self.theme.name}: {level.number} {level.name}"
+
+    def refresh(self) -> None:
+        rating = self.session.review.rating(self.theme.id)
+        with self.syncing():
+            self.level.value = rating.level or _NOT_AGREED
+            self.evidence.value = rating.evidence
+            self.notes.value = rating.notes
+            self.focus.value = rating.focus
+        self.refresh_cards()
+
+    def refresh_cards(self) -> None:
+        """Outline the card of the agreed level."""
+        level = self.session.review.rating(self.theme.id).level
+        for number, card in enumerate(self.cards, start=1):
+            if number == level:
+                card.add_class("cr-level-selected")
+            else:
+                card.remove_class("cr-level-selected")
+
+
+class SummaryView(_View):
+    """The agreed profile at a glance, with last year's levels, strengths and priorities."""
+
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__(session)
+        self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="1000px"))
+        self.lists = w.HTML()
+        self.seed = w.Button(
+            description="Start the plan with these priorities",
+            icon="list",
+            layout=w.Layout(width="auto"),
+        )
+        self.seed_result = w.HTML()
+        self.seed.on_click(lambda _: self._seed())
+        self.widget = w.VBox([self.chart, self.lists, w.HBox([self.seed, self.seed_result])])
+        self.widget.add_class("cr-summary")
+        self._drawn: tuple | None = None
+        self.refresh()
+
+    def _seed(self) -> None:
+        added = self.session.seed_plan_priorities()
+        self.seed_result.value = (
+            f"<span>{added} priority theme(s) added to the strategic plan.</span>"
+            if added
+            else "<span>The plan already starts from these priorities.</span>"
+        )
+
+    def refresh(self) -> None:
+        session = self.session
+        result = session.profile()
+        levels = tuple(t.level for t in result.themes)
+        previous = session.previous_levels()
+        if self._drawn != levels:
+            self._drawn = levels
+            label = (
+                f"Review {session.previous.academic_year}" if session.previous else "Last review"
+            )
+            self.chart.value = maturity_profile_png(
+                session.framework,
+                {t.theme_id: t.level for t in result.themes},
+                previous,
+                title=f"{session.school.name}: {session.review.academic_year}",
+                previous_label=label,
+                current_label=f"Review {session.review.academic_year}",
+            )
+
+        def items(found) -> str:
+            if not found:
+                return "<li><em>none chosen yet</em></li>"
+            return "".join(f"<li>{escape(t.name)} ({escape(t.level_name)})</li>" for t in found)
+
+        planned = [p.title for p in session.review.plan.priorities]
+        self.lists.value = (
+            f"<p>{result.agreed} of {result.total} themes agreed; overall "
+            f"<strong>{escape(result.overall_name)}</strong>.</p>"
+            f"<h3>Strengths</h3><ul class='cr-strengths'>{items(result.strengths)}</ul>"
+            f"<h3>Priorities</h3><ul class='cr-priorities'>{items(result.priorities)}</ul>"
+            + (
+                f"<p class='cr-muted'>Plan priorities so far: {escape('; '.join(planned))}</p>"
+                if planned
+                else ""
+            )
+        )
+        self.seed.disabled = not result.priorities
+
+
+class HistoryView(_View):
+    """Every saved revision, and a way back to any of them."""
+
+    def __init__(self, session: ReviewSession) -> None:
+        super().__init__(session)
+        self.choice = w.Dropdown(description="Revision", layout=w.Layout(width="460px"))
+        self.restore = w.Button(
+            description="Restore this revision", icon="undo", layout=w.Layout(width="auto")
+        )
+        self.restore.on_click(lambda _: self._restore())
+        self.widget = w.VBox(
+            [
+                w.HTML(
+                    "<p>Every save is kept. Restoring adds the chosen revision as the newest; "
+                    "nothing in between is lost.</p>"
+                ),
+                w.HBox([self.choice, self.restore]),
+            ]
+        )
+        self.refresh()
+
+    def _restore(self) -> None:
+        if self.choice.value:
+            self.session.restore(self.choice.value)
+
+    def refresh(self) -> None:
+        revisions = self.session.revisions()
+        options = [
+            (
+                f"{r.number} · {r.saved_at.astimezone():%d %b %Y %H:%M:%S}"
+                f" · {r.author or 'unknown'}",
+                r.number,
+            )
+            for r in reversed(revisions)
+        ]
+        with self.syncing():
+            self.choice.options = options
+            self.choice.value = options[0][1] if options else None
+
+
+class ReviewApp:
+    """The whole review page for one session, and the wiring between its views."""
+
+    def __init__(self, session: ReviewSession) -> None:
+        self.session = session
+        self.status = SaveStatusView(session)
+        self.opening = OpeningView(session)
+        self.panels = [ThemePanel(session, theme) for theme in session.framework.themes]
+        self.themes = w.Accordion(children=[p.widget for p in self.panels])
+        self.progress = w.IntProgress(
+            min=0, max=len(self.panels), description="Agreed", style=_WIDE_LABEL
+        )
+        self.progress_text = w.HTML()
+        self.summary = SummaryView(session)
+        self.history = HistoryView(session)
+        school = session.school
+        header = w.HTML(
+            STYLE
+            + f"<h1 class='cr-school-name'>{escape(school.name)}</h1>"
+            + "<p class='cr-muted'>Internal leadership review on the careers leadership "
+            "maturity model</p>"
+        )
+        self.widget = w.VBox(
+            [
+                header,
+                self.status.widget,
+                self.opening.widget,
+                w.HTML(
+                    "<h2>The themes</h2><p>Open each theme, compare the levels, and agree the one "
+                    "that fits best. Everything is saved as you type.</p>"
+                ),
+                w.HBox([self.progress, self.progress_text]),
+                self.themes,
+                w.HTML("<h2>Summary</h2>"),
+                self.summary.widget,
+                w.HTML("<h2>Earlier versions</h2>"),
+                self.history.widget,
+            ]
+        )
+        self.widget.add_class("cr-app")
+        session.listen(self._on_session)
+        self._refresh_progress()
+
+    def _on_session(self, what: str) -> None:
+        if what == "document":
+            self.opening.refresh()
+            for panel in self.panels:
+                panel.refresh()
+        self.status.refresh()
+        if what == "status" and not self.session.status.ok:
+            return
+        self._refresh_progress()
+        self.summary.refresh()
+        if what == "document" or self.session.status.state == "saved":
+            self.history.refresh()
+
+    def _refresh_progress(self) -> None:
+        result = self.session.profile()
+        self.progress.value = result.agreed
+        self.progress_text.value = f"<span>{result.agreed} of {result.total} themes agreed</span>"
+        for index, panel in enumerate(self.panels):
+            self.themes.set_title(index, panel.title)
+            panel.refresh_cards()

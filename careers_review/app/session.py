@@ -1,0 +1,294 @@
+"""State of an open document in one page, and the autosave that keeps it in the store.
+
+No widgets here: views edit a session and listen to it; tests drive a session directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from ..content import Framework, KeyRole
+from ..errors import CareersReviewError, UnknownReviewError
+from ..model import (
+    Participant,
+    Priority,
+    Review,
+    School,
+    ThemeRating,
+    academic_year_for,
+    review_id_for,
+)
+from ..store import Revision, Store
+from ..summary import Profile, profile
+
+__all__ = ["AutosaveSession", "ReviewSession", "SaveStatus", "SchoolSession"]
+
+Doc = TypeVar("Doc", School, Review)
+Listener = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SaveStatus:
+    state: str  # "saved", "pending", "error"
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.state != "error"
+
+
+def _call_later(delay: float, callback: Callable[[], None]) -> None:
+    """Run `callback` after `delay` on the kernel's event loop when there is one, else a timer."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is not None:
+        loop.call_later(delay, callback)
+        return
+    timer = threading.Timer(delay, callback)
+    timer.daemon = True
+    timer.start()
+
+
+class AutosaveSession(Generic[Doc]):
+    """A document being edited: every change reaches the store within `autosave_delay` seconds.
+
+    Saves name the revision the page started from, so the store merges edits made meanwhile
+    in another tab or kernel instead of overwriting them. A failed save keeps the edit in
+    memory, says why in the status, and is tried again with the next change.
+    """
+
+    kind: str = ""
+
+    def __init__(
+        self, store: Store, document: Doc, base: int, *, autosave_delay: float, author: str
+    ):
+        self.store = store
+        self.document: Doc = document
+        self.base = base
+        self.autosave_delay = autosave_delay
+        self.author = author
+        self.status = SaveStatus("saved", "All changes saved")
+        self._listeners: list[Listener] = []
+        self._pending = False
+        self._lock = threading.RLock()
+
+    # -- listening ----------------------------------------------------------------------
+
+    def listen(self, listener: Listener) -> None:
+        """Call `listener("document")` after an outside change, `listener("status")` on saves."""
+        self._listeners.append(listener)
+
+    def _notify(self, what: str) -> None:
+        for listener in list(self._listeners):
+            listener(what)
+
+    # -- saving -------------------------------------------------------------------------
+
+    def changed(self) -> None:
+        """Call after every edit of `document`."""
+        if self.autosave_delay <= 0:
+            self.save_now()
+            return
+        with self._lock:
+            if self._pending:
+                return
+            self._pending = True
+        self._set_status(SaveStatus("pending", "Saving…"))
+        _call_later(self.autosave_delay, self._timer_fired)
+
+    def _timer_fired(self) -> None:
+        with self._lock:
+            self._pending = False
+        self.save_now()
+
+    def save_now(self) -> SaveStatus:
+        with self._lock:
+            try:
+                result = self.store.save(self.document, base_revision=self.base, author=self.author)
+            except CareersReviewError as exc:
+                status = SaveStatus("error", f"Not saved: {exc}")
+            else:
+                self.base = result.number
+                outside = result.merged
+                self.document = result.document
+                status = SaveStatus("saved", f"Saved {result.saved_at.astimezone():%H:%M:%S}")
+        self._set_status(status)
+        if status.ok and outside:
+            self._notify("document")
+        return status
+
+    def flush(self) -> SaveStatus:
+        """Save now if a save is waiting (tests, and before leaving a page)."""
+        return self.save_now() if self._pending or not self.status.ok else self.status
+
+    def _set_status(self, status: SaveStatus) -> None:
+        self.status = status
+        self._notify("status")
+
+    # -- history ------------------------------------------------------------------------
+
+    def revisions(self) -> list[Revision]:
+        return self.store.revisions(self.kind, self.document.id)
+
+    def restore(self, number: int) -> None:
+        """Bring back an earlier revision as the newest; nothing in between is lost."""
+        with self._lock:
+            result = self.store.restore(self.kind, self.document.id, number, author=self.author)
+            self.document, self.base = result.document, result.number
+            status = SaveStatus(
+                "saved", f"Restored revision {number} at {result.saved_at.astimezone():%H:%M:%S}"
+            )
+        self._set_status(status)
+        self._notify("document")
+
+    def reload(self) -> None:
+        """Take the store's latest revision (after another tab saved, say)."""
+        with self._lock:
+            latest = self.revisions()[-1].number
+            self.document = self._read(latest)
+            self.base = latest
+        self._notify("document")
+
+    def _read(self, number: int) -> Doc:
+        raise NotImplementedError
+
+
+class SchoolSession(AutosaveSession[School]):
+    kind = "school"
+
+    def __init__(
+        self, store: Store, school_id: str, *, autosave_delay: float = 0.4, author: str = "app"
+    ):
+        school = store.school(school_id)
+        base = store.revisions("school", school_id)[-1].number
+        super().__init__(store, school, base, autosave_delay=autosave_delay, author=author)
+
+    def _read(self, number: int) -> School:
+        return self.store.school(self.document.id, number)
+
+    def set(self, **fields: object) -> None:
+        """Change profile fields; `careers_leader_<field>` edits the Careers Leader's contact."""
+        contact = {
+            k.removeprefix("careers_leader_"): v
+            for k, v in fields.items()
+            if k.startswith("careers_leader_")
+        }
+        plain = {k: v for k, v in fields.items() if not k.startswith("careers_leader_")}
+        if contact:
+            plain["careers_leader"] = self.document.careers_leader.model_copy(update=contact)
+        updated = self.document.model_validate({**self.document.model_dump(), **plain})
+        if updated != self.document:
+            self.document = updated
+            self.changed()
+
+
+class ReviewSession(AutosaveSession[Review]):
+    """One school's review for one academic year, opened (or started) in one page."""
+
+    kind = "review"
+
+    def __init__(
+        self,
+        store: Store,
+        framework: Framework,
+        school_id: str,
+        *,
+        academic_year: str = "",
+        today: date | None = None,
+        autosave_delay: float = 0.4,
+        author: str = "app",
+    ):
+        today = today or date.today()
+        self.framework = framework
+        self.school = store.school(school_id)
+        year = academic_year or academic_year_for(today)
+        review_id = review_id_for(school_id, year)
+        try:
+            review = store.review(review_id)
+            base = store.revisions("review", review_id)[-1].number
+        except UnknownReviewError:
+            # Saved at once, so a second tab opening the same new review shares its base.
+            started = Review(
+                id=review_id,
+                school_id=school_id,
+                academic_year=year,
+                review_date=today,
+                framework_id=framework.id,
+            )
+            result = store.save(started, author=author)
+            review, base = result.document, result.number
+        super().__init__(store, review, base, autosave_delay=autosave_delay, author=author)
+        self.previous = store.previous_review(review)
+
+    @property
+    def review(self) -> Review:
+        return self.document
+
+    def _read(self, number: int) -> Review:
+        return self.store.review(self.document.id, number)
+
+    # -- edits --------------------------------------------------------------------------
+
+    def set_rating(self, theme_id: str, **fields: object) -> None:
+        """Change the level, evidence, notes or focus agreed for one theme."""
+        self.framework.maturity_model.theme(theme_id)  # KeyError for a theme not in the model
+        current = self.review.rating(theme_id)
+        updated = ThemeRating.model_validate({**current.model_dump(), **fields})
+        if updated != current or theme_id not in self.review.ratings:
+            if updated == ThemeRating() and theme_id not in self.review.ratings:
+                return
+            self.review.ratings = {**self.review.ratings, theme_id: updated}
+            self.changed()
+
+    def set_review_date(self, value: date) -> None:
+        if value and value != self.review.review_date:
+            self.review.review_date = value
+            self.changed()
+
+    def set_participants(self, participants: list[Participant]) -> None:
+        if participants != self.review.participants:
+            self.review.participants = list(participants)
+            self.changed()
+
+    def seed_plan_priorities(self) -> int:
+        """Add each priority theme to the plan's priorities unless it is there already."""
+        linked = {p.link for p in self.review.plan.priorities}
+        taken = {p.id for p in self.review.plan.priorities}
+        added = []
+        for result in self.profile().priorities:
+            link = f"theme:{result.theme_id}"
+            if link in linked:
+                continue
+            number = len(taken) + len(added) + 1
+            while f"p{number}" in taken:
+                number += 1
+            added.append(Priority(id=f"p{number}", title=result.name, link=link))
+        if added:
+            self.review.plan = self.review.plan.model_copy(
+                update={"priorities": [*self.review.plan.priorities, *added]}
+            )
+            self.changed()
+        return len(added)
+
+    # -- derived ------------------------------------------------------------------------
+
+    def profile(self) -> Profile:
+        return profile(self.review, self.framework)
+
+    def missing_attendees(self) -> list[KeyRole]:
+        present = {p.role for p in self.review.participants if p.name.strip()}
+        return [
+            r for r in self.framework.key_roles if r.recommended_attendee and r.id not in present
+        ]
+
+    def previous_levels(self) -> dict[str, int | None] | None:
+        if self.previous is None:
+            return None
+        return {t.id: self.previous.rating(t.id).level for t in self.framework.themes}

@@ -1,0 +1,79 @@
+"""Charts as PNG bytes: the same picture goes to the app, the notebook and the report.
+
+Drawn on a bare `Figure` (no pyplot), so nothing depends on the kernel's backend and a chart
+drawn in a widget callback never leaks into the notebook's output.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from matplotlib.figure import Figure
+
+from .content import Framework
+
+__all__ = ["CURRENT_COLOUR", "PREVIOUS_COLOUR", "maturity_profile_png"]
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+CURRENT_COLOUR = "#0072B2"
+PREVIOUS_COLOUR = "#E69F00"
+_UNAGREED = "#BBBBBB"
+
+
+def maturity_profile_png(
+    framework: Framework,
+    levels: dict[str, int | None],
+    previous: dict[str, int | None] | None = None,
+    *,
+    title: str = "",
+    previous_label: str = "Last review",
+    current_label: str = "This review",
+) -> bytes:
+    """Agreed level per theme as horizontal bars, the previous review's as diamonds."""
+    themes = framework.themes
+    top = len(framework.levels)
+    height = 1.2 + 0.75 * len(themes)
+    fig = Figure(figsize=(11, height), dpi=110)
+    ax = fig.subplots()
+    rows = list(range(len(themes)))[::-1]
+    agreed = [levels.get(t.id) for t in themes]
+    ax.barh(
+        rows,
+        [level or 0 for level in agreed],
+        height=0.55,
+        color=[CURRENT_COLOUR if level else _UNAGREED for level in agreed],
+        label=current_label,
+        zorder=2,
+    )
+    for row, level in zip(rows, agreed, strict=True):
+        if level is None:
+            ax.text(0.08, row, "not agreed yet", va="center", fontsize=12, color="#444444")
+    if previous and any(previous.get(t.id) for t in themes):
+        points = [(previous.get(t.id), row) for t, row in zip(themes, rows, strict=True)]
+        points = [(x, y) for x, y in points if x]
+        ax.scatter(
+            [x for x, _ in points],
+            [y for _, y in points],
+            marker="D",
+            s=140,
+            color=PREVIOUS_COLOUR,
+            edgecolor="black",
+            linewidth=1.2,
+            label=previous_label,
+            zorder=3,
+        )
+    ax.set_yticks(rows, [t.name for t in themes], fontsize=13)
+    ax.set_xticks(
+        range(1, top + 1), [f"{lv.number} {lv.name}" for lv in framework.levels], fontsize=12
+    )
+    ax.set_xlim(0, top + 0.3)
+    ax.set_ylim(-0.7, len(themes) - 0.3)
+    ax.grid(axis="x", color="#DDDDDD", zorder=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=15, loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.12), ncol=2, fontsize=12, frameon=False)
+    fig.tight_layout()
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
