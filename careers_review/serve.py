@@ -42,16 +42,13 @@ def _environment(data_dir: Path, framework: str | os.PathLike[str] | None) -> No
 
 
 def voila_argv(workbooks: Path, *, port: int, ip: str) -> list[str]:
-    """Every server setting in one place: sources stripped, tracebacks hidden, no port hopping."""
+    """The server's settings live in workbooks/voila.json (sources stripped, tracebacks hidden,
+    no port hopping, only images served as files); only the address is given here."""
     return [
         str(workbooks),
-        "--no-browser",
+        f"--Voila.config_file_paths={workbooks}",
         f"--port={port}",
         f"--Voila.ip={ip}",
-        "--Voila.port_retries=0",
-        "--strip_sources=True",
-        "--show_tracebacks=False",
-        "--theme=light",
     ]
 
 

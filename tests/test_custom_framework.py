@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from careers_review import Store, dump_json, load_framework, profile
-from careers_review.app.start import start_page_html
+from careers_review.app.start import start_page_parts
 from careers_review.cli import main
 
 from . import factories
@@ -45,7 +45,9 @@ def test_six_theme_hub_from_import_to_start_page_and_export(tmp_path, capsys):
             "Leading",
         ]
         assert [t.theme_id for t in result.priorities] == ["curriculum"]
-        html = start_page_html(store, fw, "six-school")
+        top, shown, bottom = start_page_parts(store, fw, "six-school")
+        html = top + bottom
+        assert shown == school
     assert "Vision and culture" in html and "Leading" in html and "6 of 6 themes agreed" in html
 
     out = tmp_path / "out.json"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from html import unescape
 from datetime import date
+from html import unescape
 
 import pytest
 
@@ -180,3 +180,27 @@ def test_unknown_school_shows_the_picker_which_opens_a_school(data_dir):
     dropdown.value = "holmewold-academy"
     button.click()
     assert page.app.session.school.id == "holmewold-academy"
+
+
+def test_profile_editor_saves_fields_and_explains_bad_values(store):
+    from careers_review.app.profile import ProfileEditor
+    from careers_review.app.session import SchoolSession
+
+    editor = ProfileEditor(SchoolSession(store, "holmewold-academy", autosave_delay=0), FW)
+    editor.fields["careers_leader_email"].value = "careers@holmewold.example.org"
+    editor.fields["sixth_form"].value = True
+    editor.fields["leadership_structure"].value = "senior_leader"
+    saved = Store(store.data_dir).school("holmewold-academy")
+    assert saved.careers_leader.email == "careers@holmewold.example.org"
+    assert saved.sixth_form and saved.leadership_structure == "senior_leader"
+    assert editor.status.value.startswith("Saved ")
+
+    editor.fields["pupils"].value = "about four hundred"
+    assert "whole number" in editor.errors["pupils"].value
+    editor.fields["urn"].value = "12"
+    assert "6 or 7 digits" in editor.errors["urn"].value
+    reread = Store(store.data_dir).school("holmewold-academy")
+    assert reread.urn == saved.urn and reread.pupils == saved.pupils  # bad values never stored
+    editor.fields["pupils"].value = "1,020"
+    assert editor.errors["pupils"].value == ""
+    assert Store(store.data_dir).school("holmewold-academy").pupils == 1020

@@ -41,7 +41,8 @@ def test_school_query_opens_that_school(voila_server, session_data_dir):
     final_url, html = _get(f"{voila_server}/?school={school.id}")
     assert final_url.endswith(f"00_start_here.ipynb?school={school.id}")
     assert f"<h1 class='cr-school-name'>{school.name}</h1>" in html
-    assert school.careers_leader.name in html
+    assert "<h2>Who should attend</h2>" in html and "<h2>How the session runs</h2>" in html
+    assert "02_internal_review.ipynb?school=" + school.id in html
 
 
 @pytest.mark.browser
@@ -61,6 +62,9 @@ def test_start_page_in_chromium_lists_schools_and_opens_one(
         heading.wait_for(timeout=60_000)
         assert heading.inner_text() == school.name
         assert f"school={school.id}" in page.url
+        leader = page.get_by_label("Careers Leader", exact=True)
+        leader.wait_for(timeout=30_000)
+        assert leader.input_value() == school.careers_leader.name
     finally:
         page.close()
 
@@ -142,3 +146,74 @@ def test_make_app_imports_the_sample_hub_and_serves_it(tmp_path):
 
     assert f"{len(list((SAMPLE / 'schools').glob('*.json')))} schools in this hub." in html
     assert "Oakfield Academy" in html
+
+
+def test_server_settings_from_the_repo(voila_server, session_data_dir, tmp_path):
+    """workbooks/voila.json: no file downloads but images, no hopping to another port,
+    and a failing cell shows no traceback."""
+    import shutil
+    import subprocess
+    import sys
+    import urllib.error
+    from urllib.parse import urlparse
+
+    import nbformat
+
+    from .conftest import ROOT, WORKBOOKS, _wait_for, free_port
+
+    for path in ("voila.json", "00_start_here.ipynb", "../careers-review.sqlite"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{voila_server}/voila/files/{path}", timeout=30)
+        assert refused.value.code in (403, 404)
+
+    busy = urlparse(voila_server).port
+    second = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "careers_review",
+            "serve",
+            "--port",
+            str(busy),
+            "--data-dir",
+            str(session_data_dir),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert second.returncode != 0
+    assert f"http://127.0.0.1:{busy + 1}" not in second.stdout + second.stderr
+
+    folder = tmp_path / "workbooks"
+    shutil.copytree(WORKBOOKS, folder)
+    broken = nbformat.v4.new_notebook()
+    broken.cells = [nbformat.v4.new_code_cell("secret_value = 42\n1 / 0")]
+    nbformat.write(broken, folder / "broken.ipynb")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "careers_review",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(session_data_dir),
+            "--workbooks",
+            str(folder),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/voila/tree", process)
+        _, html = _get(f"http://127.0.0.1:{port}/voila/render/broken.ipynb")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert "ZeroDivisionError" not in html and "secret_value" not in html
+    assert "error" in html.lower()

@@ -87,3 +87,52 @@ def test_nbval_lax_over_workbooks(session_data_dir):
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert " passed" in result.stdout
+
+
+def _widget_states(path) -> list[dict]:
+    import json
+
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    return list(state.values())
+
+
+def test_review_workbook_runs_headless_and_produces_the_summary(session_data_dir, tmp_path):
+    import base64
+
+    out = tmp_path / "review.ipynb"
+    papermill.execute_notebook(
+        str(WORKBOOKS / "02_internal_review.ipynb"),
+        str(out),
+        parameters={
+            "school_id": "oakfield-academy",
+            "data_dir": str(session_data_dir),
+            "academic_year": "2026/27",
+        },
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    assert "Traceback" not in _outputs_text(out)
+    models = _widget_states(out)
+    summary = [m for m in models if "cr-summary" in m["state"].get("_dom_classes", [])]
+    assert len(summary) == 1
+    with Store(session_data_dir) as store:
+        review = store.review("oakfield-academy-2026-27")
+    lists = [
+        m["state"]["value"]
+        for m in models
+        if "class='cr-strengths'" in str(m["state"].get("value", ""))
+    ]
+    assert len(lists) == 1 and "5 of 5 themes agreed" in lists[0]
+    from html import escape
+
+    from careers_review import default_framework
+
+    strengths = [
+        t.name for t in default_framework().themes if review.rating(t.id).focus == "strength"
+    ]
+    assert strengths, "the sample review has strengths to show"
+    assert all(escape(name) in lists[0] for name in strengths)
+    images = [m for m in models if m["model_name"] == "ImageModel"]
+    png = base64.b64decode(images[0]["buffers"][0]["data"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000

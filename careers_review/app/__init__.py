@@ -9,9 +9,9 @@ from urllib.parse import parse_qs
 from ..errors import CareersReviewError
 from ..serve import find_workbooks
 from ..workspace import open_workspace
-from .start import start_page_html
+from .start import start_page_parts
 
-__all__ = ["review_app", "school_from_query", "show_start_page", "start_page_html"]
+__all__ = ["review_app", "school_from_query", "show_start_page", "start_page_parts"]
 
 
 def school_from_query(default: str = "") -> str:
@@ -22,32 +22,37 @@ def school_from_query(default: str = "") -> str:
 
 
 def show_start_page(school_id: str = "", data_dir: str = "", framework: str = "") -> None:
+    """The session's front door: the school's profile to check and edit, who should come,
+    how the session runs, links to the workbooks, and the hub's schools."""
     from IPython.display import HTML, display
 
     try:
         workspace = open_workspace(data_dir or None, framework or None, create=False)
     except CareersReviewError as exc:
-        display(
-            HTML(
-                f"<p class='cr-notice'>The review data could not be opened: {escape(str(exc))}</p>"
-            )
-        )
+        display(_notice(f"The review data could not be opened: {exc}"))
         return
     try:
         folder = find_workbooks()
     except CareersReviewError:
         folder = None
-    try:
-        html = start_page_html(workspace.store, workspace.framework, school_id, folder)
-    finally:
-        workspace.close()
-    display(HTML(html))
+    top, school, bottom = start_page_parts(workspace.store, workspace.framework, school_id, folder)
+    display(HTML(top))
+    if school is not None:
+        from .profile import ProfileEditor
+        from .session import SchoolSession
+
+        display(
+            ProfileEditor(SchoolSession(workspace.store, school.id), workspace.framework).widget
+        )
+    display(HTML(bottom))
 
 
 def _notice(message: str):
     from ipywidgets import HTML
 
-    return HTML(f"<p class='cr-notice'>{escape(message)}</p>")
+    notice = HTML(f"<p class='cr-notice'>{escape(message)}</p>")
+    notice.add_class("cr-notice")
+    return notice
 
 
 def review_app(

@@ -376,12 +376,7 @@ class ReviewApp:
         self.summary = SummaryView(session)
         self.history = HistoryView(session)
         school = session.school
-        header = w.HTML(
-            STYLE
-            + f"<h1 class='cr-school-name'>{escape(school.name)}</h1>"
-            + "<p class='cr-muted'>Internal leadership review on the careers leadership "
-            "maturity model</p>"
-        )
+        header = w.HTML(STYLE + f"<h1 class='cr-school-name'>{escape(school.name)}</h1>")
         self.widget = w.VBox(
             [
                 header,

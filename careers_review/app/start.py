@@ -1,7 +1,5 @@
-"""The start page: the chosen school's profile and the hub's schools, as static HTML.
-
-Static HTML (not widgets) so the same page shows in Voilà, JupyterLab and an executed notebook.
-Every value a user typed goes through `escape`.
+"""The start page around the profile editor: static HTML, so it reads the same in Voilà,
+JupyterLab and an executed notebook. Every value a user typed goes through `escape`.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from ..model import School
 from ..store import Store
 from ..summary import profile
 
-__all__ = ["start_page_html"]
+__all__ = ["start_page_parts"]
 
 _STYLE = """
 <style>
@@ -34,40 +32,9 @@ _STYLE = """
 """
 
 
-def _row(label: str, value: str) -> str:
-    shown = escape(value) if value else "<em>not recorded</em>"
-    return f"<tr><th scope='row'>{escape(label)}</th><td>{shown}</td></tr>"
-
-
 def _link(href: str, text: str) -> str:
     # target=_self: the notebook renderer opens links without a target in a new tab.
     return f"<a href='{escape(href, quote=True)}' target='_self'>{escape(text)}</a>"
-
-
-def _profile_html(school: School, framework: Framework) -> str:
-    structures = {s.id: s.name for s in framework.leadership_structures}
-    leader = school.careers_leader
-    contact = " · ".join(part for part in (leader.email, leader.phone) if part)
-    rows = [
-        ("URN", school.urn),
-        ("Type", school.school_type),
-        ("Special school", "Yes" if school.special else "No"),
-        ("Age range", school.age_range),
-        ("Sixth form", "Yes" if school.sixth_form else "No"),
-        ("Local authority", school.local_authority),
-        ("Pupils on roll", "" if school.pupils is None else f"{school.pupils:,}"),
-        ("Headteacher", school.headteacher),
-        ("Careers Leader", leader.name + (f" ({contact})" if contact else "")),
-        ("Senior leader for careers", school.slt_link),
-        ("Link governor", school.link_governor),
-        (
-            "Leadership structure",
-            structures.get(school.leadership_structure, school.leadership_structure),
-        ),
-        ("Website", school.website),
-    ]
-    body = "".join(_row(label, value) for label, value in rows)
-    return f"<table class='cr-profile'>{body}</table>"
 
 
 def _latest_review_html(store: Store, school: School, framework: Framework) -> str:
@@ -137,32 +104,66 @@ def _school_list_html(store: Store, framework: Framework) -> str:
     )
 
 
-def start_page_html(
+def _attendees_html(framework: Framework) -> str:
+    roles = [r for r in framework.key_roles if r.recommended_attendee]
+    items = "".join(
+        f"<li><strong>{escape(r.name)}</strong>: {escape(r.summary)}</li>" for r in roles
+    )
+    return (
+        "<p>The review works best with the people who can commit the school to what is agreed:</p>"
+        f"<ul class='cr-attendees'>{items}</ul>"
+    )
+
+
+def _session_plan_html(framework: Framework) -> str:
+    themes = len(framework.themes)
+    steps = [
+        "Check the school profile above and who is in the room (5 minutes).",
+        f"Take the {themes} themes of the maturity model one at a time: read the levels side by "
+        "side, agree the one that fits best, and record the evidence (about 8 minutes each).",
+        "Mark each theme as a strength, a priority or neither, then look at the summary chart "
+        "against last year's levels (10 minutes).",
+        "Turn the priority themes into the first priorities of the strategic careers plan and "
+        "agree who takes each forward (10 minutes).",
+        "Export the report for governors when the review is complete.",
+    ]
+    items = "".join(f"<li>{escape(step)}</li>" for step in steps)
+    return (
+        "<p>Everything is saved as it is typed, so the session can pause and resume at any "
+        f"point, on any computer.</p><ol class='cr-session-plan'>{items}</ol>"
+    )
+
+
+def start_page_parts(
     store: Store, framework: Framework, school_id: str = "", workbooks: Path | None = None
-) -> str:
-    """The whole start page: a school's profile when one is chosen, then the hub's schools."""
-    parts = [_STYLE, "<div class='cr-start'>"]
+) -> tuple[str, School | None, str]:
+    """The page around the profile: (HTML above it, the school or None, HTML below it)."""
+    top = [_STYLE, "<div class='cr-start'>"]
     school = None
     if school_id:
         try:
             school = store.school(school_id)
         except UnknownSchoolError:
-            parts.append(
+            top.append(
                 f"<p class='cr-notice cr-unknown-school'>There is no school with the id "
                 f"<strong>{escape(school_id)}</strong> in this hub. "
                 "Choose one from the list below.</p>"
             )
+    bottom = ["<div class='cr-start'>"]
     if school is not None:
-        parts += [
-            f"<h1 class='cr-school-name'>{escape(school.name)}</h1>",
-            "<h2>School profile</h2>",
-            _profile_html(school, framework),
+        top += [f"<h1 class='cr-school-name'>{escape(school.name)}</h1>", "<h2>School profile</h2>"]
+        bottom += [
             "<h2>Internal leadership review</h2>",
             _latest_review_html(store, school, framework),
+            "<h2>Who should attend</h2>",
+            _attendees_html(framework),
+            "<h2>How the session runs</h2>",
+            _session_plan_html(framework),
             "<h2>The roadmap</h2>",
             _workbook_links(school, framework, workbooks),
         ]
     else:
-        parts.append("<p class='cr-lead'>Choose your school to open its profile and workbooks.</p>")
-    parts += ["<h2>Schools in this hub</h2>", _school_list_html(store, framework), "</div>"]
-    return "".join(parts)
+        top.append("<p class='cr-lead'>Choose your school to open its profile and workbooks.</p>")
+    top.append("</div>")
+    bottom += ["<h2>Schools in this hub</h2>", _school_list_html(store, framework), "</div>"]
+    return "".join(top), school, "".join(bottom)

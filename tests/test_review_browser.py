@@ -1,0 +1,83 @@
+"""The review as a leadership team uses it: Voilà served on localhost, driven in Chromium."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from careers_review import Store, default_framework
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+FW = default_framework()
+SCHOOL = "hollybank-academy"  # no review yet this academic year: the app starts one
+URL = "/voila/render/02_internal_review.ipynb?school=" + SCHOOL
+
+
+def _open_theme(page, theme):
+    page.get_by_text(f"{theme.name}: ", exact=False).first.click()
+    panel = page.locator(f".cr-theme-{theme.id}")
+    panel.wait_for(state="visible", timeout=30_000)
+    return panel
+
+
+def _wait_for_store(data_dir, check, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        with Store(data_dir) as store:
+            reviews = store.reviews(SCHOOL)
+            if reviews and check(reviews[-1]):
+                return
+        if time.monotonic() > deadline:
+            pytest.fail("the change did not reach the store")
+        time.sleep(0.2)
+
+
+def test_review_survives_reload_and_a_second_tab(voila_server, session_data_dir, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    other = browser.new_page(viewport={"width": 1280, "height": 1000})
+    try:
+        page.goto(voila_server + URL)
+        page.locator(".cr-save-status").wait_for(timeout=60_000)
+        for index, theme in enumerate(FW.themes):
+            level = FW.levels[index % len(FW.levels)]
+            panel = _open_theme(page, theme)
+            panel.get_by_label(f"{level.number} {level.name}", exact=True).check()
+            panel.get_by_label("Evidence").fill(f"Evidence agreed for {theme.name}")
+        _wait_for_store(
+            session_data_dir,
+            lambda r: all(
+                r.rating(t.id).evidence == f"Evidence agreed for {t.name}" for t in FW.themes
+            ),
+        )
+        page.locator(".cr-save-status", has_text="Saved").wait_for(timeout=10_000)
+
+        page.reload()
+        page.locator(".cr-save-status").wait_for(timeout=60_000)
+        for index, theme in enumerate(FW.themes):
+            level = FW.levels[index % len(FW.levels)]
+            panel = _open_theme(page, theme)
+            assert panel.get_by_label(f"{level.number} {level.name}", exact=True).is_checked()
+            assert (
+                panel.get_by_label("Evidence").input_value() == f"Evidence agreed for {theme.name}"
+            )
+
+        # A second tab changes one theme; the first tab, reloaded, has both its own and that change.
+        changed = FW.themes[1]
+        other.goto(voila_server + URL)
+        other.locator(".cr-save-status").wait_for(timeout=60_000)
+        _open_theme(other, changed).get_by_label("Notes").fill("Added from the second tab")
+        _wait_for_store(
+            session_data_dir, lambda r: r.rating(changed.id).notes == "Added from the second tab"
+        )
+
+        page.reload()
+        page.locator(".cr-save-status").wait_for(timeout=60_000)
+        panel = _open_theme(page, changed)
+        assert panel.get_by_label("Notes").input_value() == "Added from the second tab"
+        assert panel.get_by_label("Evidence").input_value() == f"Evidence agreed for {changed.name}"
+        assert page.locator(".cr-summary img").count() == 1
+    finally:
+        page.close()
+        other.close()
