@@ -62,7 +62,7 @@ def test_every_edit_reaches_the_store(store):
     )
     assert app.status.widget.value.startswith("Saved ")
     assert "1 of 5 themes agreed" in app.progress_text.value
-    assert app.themes.get_title(0) == f"{panel.theme.name}: 3 Established"
+    assert app.headers[0].description == f"{panel.theme.name}: 3 Established"
     assert "cr-level-selected" in panel.cards[2]._dom_classes
     panel.level.value = 0
     assert _stored(store, review_id).rating(panel.theme.id).level is None

@@ -16,7 +16,7 @@ URL = "/voila/render/02_internal_review.ipynb?school=" + SCHOOL
 
 
 def _open_theme(page, theme):
-    page.get_by_text(f"{theme.name}: ", exact=False).first.click()
+    page.get_by_role("button", name=f"{theme.name}: ").click()
     panel = page.locator(f".cr-theme-{theme.id}")
     panel.wait_for(state="visible", timeout=30_000)
     return panel
@@ -81,3 +81,39 @@ def test_review_survives_reload_and_a_second_tab(voila_server, session_data_dir,
     finally:
         page.close()
         other.close()
+
+
+def test_theme_is_chosen_with_the_keyboard_alone(voila_server, session_data_dir, browser):
+    school = "dame-cecile-harwood-academy"
+    theme = FW.themes[-1]
+    with Store(session_data_dir) as store:
+        before = store.latest_review(school).rating(theme.id)
+    target = FW.levels[0] if before.level != 1 else FW.levels[1]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    try:
+        page.goto(f"{voila_server}/voila/render/02_internal_review.ipynb?school={school}")
+        page.locator(".cr-save-status").wait_for(timeout=60_000)
+        header = page.get_by_role("button", name=f"{theme.name}: ")
+        header.focus()
+        page.keyboard.press("Enter")
+        panel = page.locator(f".cr-theme-{theme.id}")
+        panel.wait_for(state="visible", timeout=30_000)
+        panel.get_by_label(f"{target.number} {target.name}", exact=True).focus()
+        page.keyboard.press("Space")
+        for _ in range(len(FW.levels) + 2):  # Tab past the other level choices to the evidence box
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.tagName") == "TEXTAREA":
+                break
+        page.keyboard.type("Typed without a mouse. ")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with Store(session_data_dir) as store:
+                rating = store.latest_review(school).rating(theme.id)
+            if rating.level == target.number and "Typed without a mouse." in rating.evidence:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"keyboard edits did not reach the store: {rating}")
+        assert before.evidence in rating.evidence  # added to, not replaced
+    finally:
+        page.close()

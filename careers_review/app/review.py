@@ -34,6 +34,8 @@ STYLE = """
 .cr-save-status.cr-save-error { color: #b00020; }
 .cr-app .widget-label, .cr-app label { font-size: 15px; }
 .cr-app textarea { font-size: 15px; }
+.cr-theme-header { justify-content: flex-start; font-size: 17px; font-weight: 600; }
+.cr-theme-header:focus { outline: 3px solid #E69F00; }
 </style>
 """
 
@@ -368,7 +370,21 @@ class ReviewApp:
         self.status = SaveStatusView(session)
         self.opening = OpeningView(session)
         self.panels = [ThemePanel(session, theme) for theme in session.framework.themes]
-        self.themes = w.Accordion(children=[p.widget for p in self.panels])
+        # Buttons as panel headers: unlike Accordion titles they take keyboard focus.
+        self.headers = []
+        for panel in self.panels:
+            header = w.Button(icon="chevron-right", layout=w.Layout(width="100%", height="44px"))
+            header.add_class("cr-theme-header")
+            header.on_click(lambda _, chosen=panel: self.open_theme(chosen))
+            self.headers.append(header)
+            panel.widget.layout.display = "none"
+        self.themes = w.VBox(
+            [
+                item
+                for pair in zip(self.headers, self.panels, strict=True)
+                for item in (pair[0], pair[1].widget)
+            ]
+        )
         self.progress = w.IntProgress(
             min=0, max=len(self.panels), description="Agreed", style=_WIDE_LABEL
         )
@@ -411,10 +427,19 @@ class ReviewApp:
         if what == "document" or self.session.status.state == "saved":
             self.history.refresh()
 
+    def open_theme(self, panel: ThemePanel) -> None:
+        """Show one theme's panel (or close it when it is already open); one open at a time."""
+        opening = panel.widget.layout.display == "none"
+        for other, header in zip(self.panels, self.headers, strict=True):
+            shown = other is panel and opening
+            other.widget.layout.display = "flex" if shown else "none"
+            header.icon = "chevron-down" if shown else "chevron-right"
+
     def _refresh_progress(self) -> None:
         result = self.session.profile()
         self.progress.value = result.agreed
         self.progress_text.value = f"<span>{result.agreed} of {result.total} themes agreed</span>"
         for index, panel in enumerate(self.panels):
-            self.themes.set_title(index, panel.title)
+            self.headers[index].description = panel.title
+            self.headers[index].tooltip = f"Open or close {panel.theme.name}"
             panel.refresh_cards()

@@ -5,7 +5,6 @@ No widgets here: views edit a session and listen to it; tests drive a session di
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,14 +42,11 @@ class SaveStatus:
 
 
 def _call_later(delay: float, callback: Callable[[], None]) -> None:
-    """Run `callback` after `delay` on the kernel's event loop when there is one, else a timer."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = None
-    if loop is not None:
-        loop.call_later(delay, callback)
-        return
+    """Run `callback` after `delay` on a timer thread.
+
+    A thread rather than the kernel's event loop: it fires whatever loop is (or is not)
+    running, and the store and session serialise their own access.
+    """
     timer = threading.Timer(delay, callback)
     timer.daemon = True
     timer.start()
