@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from .content import Framework
 
-__all__ = ["CURRENT_COLOUR", "PREVIOUS_COLOUR", "maturity_profile_png"]
+__all__ = ["CURRENT_COLOUR", "PREVIOUS_COLOUR", "benchmark_scores_png", "maturity_profile_png"]
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 CURRENT_COLOUR = "#0072B2"
@@ -73,6 +73,56 @@ def maturity_profile_png(
     if title:
         ax.set_title(title, fontsize=15, loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.12), ncol=2, fontsize=12, frameon=False)
+    fig.tight_layout()
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def benchmark_scores_png(
+    scores: list, *, title: str = "", previous_label: str = "Last review"
+) -> bytes:
+    """% of criteria achieved per Gatsby Benchmark, with last review's % as diamonds."""
+    fig = Figure(figsize=(11, 1.2 + 0.6 * len(scores)), dpi=110)
+    ax = fig.subplots()
+    rows = list(range(len(scores)))[::-1]
+    ax.barh(
+        rows,
+        [s.percent for s in scores],
+        height=0.55,
+        color=CURRENT_COLOUR,
+        label="Achieved now",
+        zorder=2,
+    )
+    for row, score in zip(rows, scores, strict=True):
+        ax.text(
+            min(score.percent, 88) + 1.5, row, f"{score.percent:.0f}%", va="center", fontsize=12
+        )
+    before = [
+        (s.previous_percent, row)
+        for s, row in zip(scores, rows, strict=True)
+        if s.previous_percent is not None
+    ]
+    if before:
+        ax.scatter(
+            [x for x, _ in before],
+            [y for _, y in before],
+            marker="D",
+            s=110,
+            color=PREVIOUS_COLOUR,
+            edgecolor="black",
+            linewidth=1.2,
+            label=previous_label,
+            zorder=3,
+        )
+    ax.set_yticks(rows, [f"{s.number} {s.name}" for s in scores], fontsize=12)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of criteria achieved", fontsize=12)
+    ax.grid(axis="x", color="#DDDDDD", zorder=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=15, loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.15), ncol=2, fontsize=12, frameon=False)
     fig.tight_layout()
     buffer = BytesIO()
     fig.savefig(buffer, format="png")

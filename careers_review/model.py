@@ -23,11 +23,15 @@ __all__ = [
     "SAFE_ID",
     "SCHEMA_VERSION",
     "Action",
+    "Check",
     "Contact",
+    "DutyCheck",
+    "Foundations",
     "Milestone",
     "Participant",
     "Plan",
     "Priority",
+    "ResponsibilityCheck",
     "Review",
     "School",
     "ThemeRating",
@@ -138,6 +142,39 @@ class Plan(_Doc):
     learning_outcomes: dict[str, list[str]] = {}
 
 
+ResponsibilityStatus = Literal["", "in_place", "partly", "not_yet"]
+DutyStatus = Literal["", "met", "not_met", "not_sure"]
+CriterionStatus = Literal["", "achieved", "in_progress", "not_started"]
+
+
+class Check(_Doc):
+    """One line of a checklist: where the school stands, and a note or the evidence."""
+
+    status: str = ""
+    note: str = ""
+
+
+class ResponsibilityCheck(Check):
+    status: ResponsibilityStatus = ""
+
+
+class DutyCheck(Check):
+    status: DutyStatus = ""
+
+
+class Foundations(_Doc):
+    """Phase 1: the Careers Leader's role, who holds the key roles, and the statutory duties."""
+
+    responsibilities: dict[str, ResponsibilityCheck] = {}
+    role_holders: dict[str, str] = {}
+    senior_line_manager: str = ""
+    protected_hours: float | None = Field(default=None, ge=0, le=60)
+    budget: float | None = Field(default=None, ge=0)
+    trained: Literal["", "yes", "in_training", "no"] = ""
+    duties: dict[str, DutyCheck] = {}
+    encounters: dict[str, int] = {}
+
+
 class Review(_Doc):
     """One school's internal leadership review for one academic year, with its plan."""
 
@@ -150,6 +187,8 @@ class Review(_Doc):
     framework_id: str = ""
     participants: list[Participant] = []
     ratings: dict[str, ThemeRating] = {}
+    foundations: Foundations = Field(default_factory=Foundations)
+    gatsby: dict[str, CriterionStatus] = {}
     plan: Plan = Field(default_factory=Plan)
 
     @field_validator("academic_year")
@@ -233,6 +272,29 @@ def check_review(review: Review, framework: Framework, source: str = "review") -
             raise InputError(
                 f"{source}: participants[{index}].role: unknown role {participant.role!r}"
             )
+    checks = [
+        (
+            "foundations.responsibilities",
+            review.foundations.responsibilities,
+            {r.id for r in framework.careers_leader_responsibilities},
+        ),
+        ("foundations.role_holders", review.foundations.role_holders, roles),
+        (
+            "foundations.duties",
+            review.foundations.duties,
+            {d.id for d in framework.statutory.duties},
+        ),
+        (
+            "foundations.encounters",
+            review.foundations.encounters,
+            {k.id for k in framework.statutory.provider_access.key_phases},
+        ),
+        ("gatsby", review.gatsby, {c.id for b in framework.benchmarks for c in b.criteria}),
+    ]
+    for where, given, known in checks:
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise InputError(f"{source}: {where}.{unknown[0]}: not in this framework")
     benchmarks = {b.number for b in framework.benchmarks}
     for p_index, priority in enumerate(review.plan.priorities):
         links = [("link", priority.link)] + [

@@ -9,14 +9,21 @@ from .content import Framework
 from .model import Review
 
 __all__ = [
+    "BenchmarkScore",
+    "PhaseCount",
     "Profile",
     "ThemeChange",
     "ThemeResult",
+    "benchmark_scores",
     "change_since",
+    "leadership_risks",
     "levels",
     "priorities",
     "profile",
+    "provider_access",
+    "role_gaps",
     "strengths",
+    "weakest_benchmarks",
 ]
 
 
@@ -121,3 +128,105 @@ def change_since(
         ThemeChange(theme.id, theme.name, before.get(theme.id), current.rating(theme.id).level)
         for theme in framework.themes
     ]
+
+
+@dataclass(frozen=True)
+class BenchmarkScore:
+    number: int
+    name: str
+    achieved: int
+    in_progress: int
+    total: int
+    previous_percent: float | None = None
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.achieved / self.total if self.total else 0.0
+
+    @property
+    def change(self) -> float | None:
+        return None if self.previous_percent is None else self.percent - self.previous_percent
+
+
+def benchmark_scores(
+    review: Review, framework: Framework, previous: Review | None = None
+) -> list[BenchmarkScore]:
+    """% of each benchmark's criteria achieved, with the previous review's % when there is one."""
+    scores = []
+    for benchmark in framework.benchmarks:
+        ids = [c.id for c in benchmark.criteria]
+        marks = [review.gatsby.get(i, "") for i in ids]
+        before = None
+        if previous is not None and any(previous.gatsby.get(i) for i in ids):
+            before = 100.0 * sum(previous.gatsby.get(i) == "achieved" for i in ids) / len(ids)
+        scores.append(
+            BenchmarkScore(
+                benchmark.number,
+                benchmark.name,
+                marks.count("achieved"),
+                marks.count("in_progress"),
+                len(ids),
+                before,
+            )
+        )
+    return scores
+
+
+def weakest_benchmarks(
+    review: Review, framework: Framework, count: int = 2
+) -> list[BenchmarkScore]:
+    """The benchmarks with the lowest % achieved, among those assessed at all."""
+    assessed = [
+        s
+        for s, b in zip(benchmark_scores(review, framework), framework.benchmarks, strict=True)
+        if any(review.gatsby.get(c.id) for c in b.criteria)
+    ]
+    return sorted(assessed, key=lambda s: (s.percent, s.number))[:count]
+
+
+@dataclass(frozen=True)
+class PhaseCount:
+    key_phase_id: str
+    name: str
+    count: int
+    minimum: int
+    requirement: str
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.minimum
+
+
+def provider_access(review: Review, framework: Framework) -> list[PhaseCount]:
+    """Encounters recorded per key phase against the provider access minimum."""
+    return [
+        PhaseCount(
+            k.id, k.name, review.foundations.encounters.get(k.id, 0), k.minimum, k.requirement
+        )
+        for k in framework.statutory.provider_access.key_phases
+    ]
+
+
+def leadership_risks(review: Review, structure: str) -> list[str]:
+    """Plain-words risks in how careers leadership is set up, for the team to act on."""
+    found = review.foundations
+    risks = []
+    if structure == "middle_leader" and not found.senior_line_manager.strip():
+        risks.append("The Careers Leader is a middle leader with no named senior line manager.")
+    if found.protected_hours is not None and found.protected_hours == 0:
+        risks.append("The Careers Leader has no protected time for the role.")
+    elif found.protected_hours is None:
+        risks.append("The Careers Leader's protected time has not been recorded.")
+    if found.budget is not None and found.budget == 0:
+        risks.append("There is no budget for careers.")
+    elif found.budget is None:
+        risks.append("No careers budget has been recorded.")
+    if found.trained == "no":
+        risks.append("The Careers Leader has not been trained for the role.")
+    return risks
+
+
+def role_gaps(review: Review, framework: Framework) -> list[str]:
+    """Names of the key roles nobody holds yet."""
+    held = review.foundations.role_holders
+    return [r.name for r in framework.key_roles if not held.get(r.id, "").strip()]

@@ -11,7 +11,13 @@ from ..serve import find_workbooks
 from ..workspace import open_workspace
 from .start import start_page_parts
 
-__all__ = ["review_app", "school_from_query", "show_start_page", "start_page_parts"]
+__all__ = [
+    "foundations_app",
+    "review_app",
+    "school_from_query",
+    "show_start_page",
+    "start_page_parts",
+]
 
 
 def school_from_query(default: str = "") -> str:
@@ -55,24 +61,14 @@ def _notice(message: str):
     return notice
 
 
-def review_app(
-    school_id: str = "",
-    data_dir: str = "",
-    framework: str = "",
-    academic_year: str = "",
-    autosave_delay: float = 0.4,
-):
-    """The internal leadership review page: the school's review, or a picker to choose one.
-
-    Returns the page's outer box (already displayed), so a notebook can keep a handle on it.
-    """
+def _school_page(school_id: str, data_dir: str, framework: str, build):
+    """A page for one school: `build(workspace, school_id)` makes its app; without a school
+    (or with an unknown one) a picker is shown instead, which builds the app once chosen."""
     from IPython.display import display
     from ipywidgets import VBox
 
     from ..errors import UnknownSchoolError
     from .picker import SchoolPicker
-    from .review import ReviewApp
-    from .session import ReviewSession
 
     page = VBox()
     page.add_class("cr-page")
@@ -83,15 +79,9 @@ def review_app(
         page.children = [_notice(f"The review data could not be opened: {exc}")]
         return page
 
-    def open_school(chosen: str, message: str = "") -> None:
+    def open_school(chosen: str) -> None:
         try:
-            session = ReviewSession(
-                workspace.store,
-                workspace.framework,
-                chosen,
-                academic_year=academic_year,
-                autosave_delay=autosave_delay,
-            )
+            page.app = build(workspace, chosen)
         except UnknownSchoolError:
             message = f"There is no school with the id '{chosen}' in this hub. Choose one below."
             page.children = [SchoolPicker(workspace.store, open_school, message).widget]
@@ -99,7 +89,6 @@ def review_app(
         except CareersReviewError as exc:
             page.children = [_notice(str(exc))]
             return
-        page.app = ReviewApp(session)
         page.children = [page.app.widget]
 
     if school_id:
@@ -107,3 +96,52 @@ def review_app(
     else:
         page.children = [SchoolPicker(workspace.store, open_school).widget]
     return page
+
+
+def review_app(
+    school_id: str = "",
+    data_dir: str = "",
+    framework: str = "",
+    academic_year: str = "",
+    autosave_delay: float = 0.4,
+):
+    """The internal leadership review page (phase 1): one school's review for one year."""
+    from .review import ReviewApp
+    from .session import ReviewSession
+
+    def build(workspace, chosen: str) -> ReviewApp:
+        session = ReviewSession(
+            workspace.store,
+            workspace.framework,
+            chosen,
+            academic_year=academic_year,
+            autosave_delay=autosave_delay,
+        )
+        return ReviewApp(session)
+
+    return _school_page(school_id, data_dir, framework, build)
+
+
+def foundations_app(
+    school_id: str = "",
+    data_dir: str = "",
+    framework: str = "",
+    academic_year: str = "",
+    autosave_delay: float = 0.4,
+):
+    """Leadership foundations (phase 1): the role, key roles and the statutory checklist."""
+    from .foundations import FoundationsApp
+    from .session import ReviewSession, SchoolSession
+
+    def build(workspace, chosen: str) -> FoundationsApp:
+        session = ReviewSession(
+            workspace.store,
+            workspace.framework,
+            chosen,
+            academic_year=academic_year,
+            autosave_delay=autosave_delay,
+        )
+        school = SchoolSession(workspace.store, chosen, autosave_delay=autosave_delay)
+        return FoundationsApp(session, school)
+
+    return _school_page(school_id, data_dir, framework, build)

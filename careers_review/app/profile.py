@@ -8,6 +8,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from ..content import Framework
+from .common import SaveStatusView
 from .session import SchoolSession
 
 __all__ = ["ProfileEditor"]
@@ -77,10 +78,9 @@ class ProfileEditor:
                 value=getattr(school, field), description=label, style=_STYLE, indent=True
             )
             rows.append(self._wire(field, box, bool))
-        self.status = w.HTML()
-        self.status.add_class("cr-save-status")
-        session.listen(lambda _: self._show_status())
-        self._show_status()
+        status = SaveStatusView(session)
+        session.listen(lambda _: status.refresh())
+        self.status = status.widget
         self.widget = w.VBox([*rows, self.status])
         self.widget.add_class("cr-profile-editor")
 
@@ -105,10 +105,6 @@ class ProfileEditor:
 
         widget.observe(changed, names="value")
         return w.HBox([widget, error])
-
-    def _show_status(self) -> None:
-        status = self.session.status
-        self.status.value = escape(status.message)
 
 
 def _reason(field: str, exc: Exception) -> str:

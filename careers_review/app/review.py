@@ -7,8 +7,6 @@ hooks for tests and for a hub's own theme.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import contextmanager
 from html import escape
 
 import ipywidgets as w
@@ -16,81 +14,24 @@ import ipywidgets as w
 from ..charts import maturity_profile_png
 from ..content import Theme
 from ..model import Participant
+from .common import STYLE, WIDE_LABEL, SaveStatusView, View
 from .session import ReviewSession
 
 __all__ = ["ReviewApp"]
 
-STYLE = """
-<style>
-.cr-app { font-size: 16px; max-width: 1200px; }
-.cr-app h1 { font-size: 1.9em; margin: 0.2em 0; }
-.cr-app h2 { font-size: 1.35em; margin: 0.8em 0 0.3em; }
-.cr-app .cr-muted { color: #555; }
-.cr-level-card { border: 2px solid #ccc; border-radius: 6px; padding: 0.4em 0.6em;
-  background: #fafafa; line-height: 1.35; }
-.cr-level-card.cr-level-selected { border-color: #0072B2; background: #e8f2fa; }
-.cr-level-card strong { display: block; margin-bottom: 0.25em; }
-.cr-save-status { font-weight: 600; color: #1d6b2c; }
-.cr-save-status.cr-save-error { color: #b00020; }
-.cr-app .widget-label, .cr-app label { font-size: 15px; }
-.cr-app textarea { font-size: 15px; }
-.cr-theme-header { justify-content: flex-start; font-size: 17px; font-weight: 600; }
-.cr-theme-header:focus { outline: 3px solid #E69F00; }
-</style>
-"""
 
 _NOT_AGREED = 0
 _TEXT_LAYOUT = w.Layout(width="95%", height="90px")
-_WIDE_LABEL = {"description_width": "130px"}
 
 
-class _View:
-    """Shared plumbing: a guard so redrawing from the session does not echo back as an edit."""
-
-    def __init__(self, session: ReviewSession) -> None:
-        self.session = session
-        self._syncing = False
-
-    @contextmanager
-    def syncing(self):
-        self._syncing, previous = True, self._syncing
-        try:
-            yield
-        finally:
-            self._syncing = previous
-
-    def on_edit(self, widget: w.Widget, apply: Callable[[object], None]) -> None:
-        def handler(change: dict) -> None:
-            if not self._syncing:
-                apply(change["new"])
-
-        widget.observe(handler, names="value")
-
-
-class SaveStatusView(_View):
-    def __init__(self, session: ReviewSession) -> None:
-        super().__init__(session)
-        self.widget = w.HTML()
-        self.widget.add_class("cr-save-status")
-        self.refresh()
-
-    def refresh(self) -> None:
-        status = self.session.status
-        self.widget.value = escape(status.message)
-        if status.ok:
-            self.widget.remove_class("cr-save-error")
-        else:
-            self.widget.add_class("cr-save-error")
-
-
-class OpeningView(_View):
+class OpeningView(View):
     """Review date, who is in the room, and which recommended roles are missing."""
 
     def __init__(self, session: ReviewSession) -> None:
         super().__init__(session)
         review = session.review
         self.date = w.DatePicker(
-            description="Review date", value=review.review_date, style=_WIDE_LABEL
+            description="Review date", value=review.review_date, style=WIDE_LABEL
         )
         self.on_edit(self.date, lambda value: value and session.set_review_date(value))
         self.roles = [("Choose a role", "")] + [(r.name, r.id) for r in session.framework.key_roles]
@@ -167,7 +108,7 @@ class OpeningView(_View):
         self._show_missing()
 
 
-class ThemePanel(_View):
+class ThemePanel(View):
     """One theme: what good looks like, every level side by side, and what the team agrees."""
 
     def __init__(self, session: ReviewSession, theme: Theme) -> None:
@@ -200,25 +141,25 @@ class ThemePanel(_View):
         options = [("Not agreed yet", _NOT_AGREED)] + [
             (f"{lv.number} {lv.name}", lv.number) for lv in model.levels
         ]
-        self.level = w.RadioButtons(options=options, description="Agreed level", style=_WIDE_LABEL)
+        self.level = w.RadioButtons(options=options, description="Agreed level", style=WIDE_LABEL)
         self.evidence = w.Textarea(
             description="Evidence",
             placeholder="What shows this level: documents, data, what pupils and staff say",
             continuous_update=True,
             layout=_TEXT_LAYOUT,
-            style=_WIDE_LABEL,
+            style=WIDE_LABEL,
         )
         self.notes = w.Textarea(
             description="Notes",
             placeholder="Points raised, questions to follow up",
             continuous_update=True,
             layout=_TEXT_LAYOUT,
-            style=_WIDE_LABEL,
+            style=WIDE_LABEL,
         )
         self.focus = w.ToggleButtons(
             options=[("Strength", "strength"), ("Priority", "priority"), ("Neither", "neither")],
             description="This theme is a",
-            style=_WIDE_LABEL,
+            style=WIDE_LABEL,
         )
         self.on_edit(self.level, lambda v: session.set_rating(theme.id, level=v or None))
         self.on_edit(self.evidence, lambda v: session.set_rating(theme.id, evidence=v))
@@ -256,7 +197,7 @@ class ThemePanel(_View):
                 card.remove_class("cr-level-selected")
 
 
-class SummaryView(_View):
+class SummaryView(View):
     """The agreed profile at a glance, with last year's levels, strengths and priorities."""
 
     def __init__(self, session: ReviewSession) -> None:
@@ -322,7 +263,7 @@ class SummaryView(_View):
         self.seed.disabled = not result.priorities
 
 
-class HistoryView(_View):
+class HistoryView(View):
     """Every saved revision, and a way back to any of them."""
 
     def __init__(self, session: ReviewSession) -> None:
@@ -386,7 +327,7 @@ class ReviewApp:
             ]
         )
         self.progress = w.IntProgress(
-            min=0, max=len(self.panels), description="Agreed", style=_WIDE_LABEL
+            min=0, max=len(self.panels), description="Agreed", style=WIDE_LABEL
         )
         self.progress_text = w.HTML()
         self.summary = SummaryView(session)

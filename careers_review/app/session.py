@@ -14,8 +14,12 @@ from typing import Generic, TypeVar
 from ..content import Framework, KeyRole
 from ..errors import CareersReviewError, UnknownReviewError
 from ..model import (
+    DutyCheck,
+    Foundations,
     Participant,
+    Plan,
     Priority,
+    ResponsibilityCheck,
     Review,
     School,
     ThemeRating,
@@ -251,6 +255,50 @@ class ReviewSession(AutosaveSession[Review]):
     def set_participants(self, participants: list[Participant]) -> None:
         if participants != self.review.participants:
             self.review.participants = list(participants)
+            self.changed()
+
+    def _set_foundations(self, **changes: object) -> None:
+        current = self.review.foundations
+        updated = Foundations.model_validate({**current.model_dump(), **changes})
+        if updated != current:
+            self.review.foundations = updated
+            self.changed()
+
+    def set_foundations(self, **fields: object) -> None:
+        """Senior line manager, protected hours, budget, training."""
+        self._set_foundations(**fields)
+
+    def set_responsibility(self, item_id: str, **fields: object) -> None:
+        items = dict(self.review.foundations.responsibilities)
+        current = items.get(item_id) or ResponsibilityCheck()
+        items[item_id] = ResponsibilityCheck.model_validate({**current.model_dump(), **fields})
+        self._set_foundations(responsibilities=items)
+
+    def set_duty(self, duty_id: str, **fields: object) -> None:
+        items = dict(self.review.foundations.duties)
+        current = items.get(duty_id) or DutyCheck()
+        items[duty_id] = DutyCheck.model_validate({**current.model_dump(), **fields})
+        self._set_foundations(duties=items)
+
+    def set_role_holder(self, role_id: str, holder: str) -> None:
+        self._set_foundations(
+            role_holders={**self.review.foundations.role_holders, role_id: holder}
+        )
+
+    def set_encounters(self, key_phase_id: str, count: int) -> None:
+        self._set_foundations(
+            encounters={**self.review.foundations.encounters, key_phase_id: count}
+        )
+
+    def set_criterion(self, criterion_id: str, status: str) -> None:
+        if self.review.gatsby.get(criterion_id, "") != status:
+            self.review.gatsby = {**self.review.gatsby, criterion_id: status}
+            self.changed()
+
+    def set_plan(self, plan: Plan) -> None:
+        """Replace the plan with an edited copy (views build it from what is on screen)."""
+        if plan != self.review.plan:
+            self.review.plan = plan
             self.changed()
 
     def seed_plan_priorities(self) -> int:
