@@ -13,6 +13,7 @@ from .start import start_page_parts
 
 __all__ = [
     "foundations_app",
+    "plan_app",
     "review_app",
     "school_from_query",
     "show_start_page",
@@ -143,5 +144,29 @@ def foundations_app(
         )
         school = SchoolSession(workspace.store, chosen, autosave_delay=autosave_delay)
         return FoundationsApp(session, school)
+
+    return _school_page(school_id, data_dir, framework, build)
+
+
+def plan_app(
+    school_id: str = "",
+    data_dir: str = "",
+    framework: str = "",
+    academic_year: str = "",
+    autosave_delay: float = 0.4,
+):
+    """The strategic careers plan (phase 2): benchmark self-assessment, plan, exports."""
+    from .plan import PlanApp
+    from .session import ReviewSession
+
+    def build(workspace, chosen: str) -> PlanApp:
+        session = ReviewSession(
+            workspace.store,
+            workspace.framework,
+            chosen,
+            academic_year=academic_year,
+            autosave_delay=autosave_delay,
+        )
+        return PlanApp(session)
 
     return _school_page(school_id, data_dir, framework, build)

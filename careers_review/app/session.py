@@ -27,7 +27,7 @@ from ..model import (
     review_id_for,
 )
 from ..store import Revision, Store
-from ..summary import Profile, profile
+from ..summary import Profile, profile, weakest_benchmarks
 
 __all__ = ["AutosaveSession", "ReviewSession", "SaveStatus", "SchoolSession"]
 
@@ -301,19 +301,25 @@ class ReviewSession(AutosaveSession[Review]):
             self.review.plan = plan
             self.changed()
 
-    def seed_plan_priorities(self) -> int:
-        """Add each priority theme to the plan's priorities unless it is there already."""
+    def seed_plan_priorities(self, include_benchmarks: bool = False) -> int:
+        """Add each priority theme (and, if asked, the two weakest benchmarks) to the plan's
+        priorities, unless the plan already has a priority linked to it."""
         linked = {p.link for p in self.review.plan.priorities}
         taken = {p.id for p in self.review.plan.priorities}
+        candidates = [(f"theme:{r.theme_id}", r.name) for r in self.profile().priorities]
+        if include_benchmarks:
+            candidates += [
+                (f"benchmark:{s.number}", f"Benchmark {s.number}: {s.name}")
+                for s in weakest_benchmarks(self.review, self.framework)
+            ]
         added = []
-        for result in self.profile().priorities:
-            link = f"theme:{result.theme_id}"
+        for link, title in candidates:
             if link in linked:
                 continue
             number = len(taken) + len(added) + 1
             while f"p{number}" in taken:
                 number += 1
-            added.append(Priority(id=f"p{number}", title=result.name, link=link))
+            added.append(Priority(id=f"p{number}", title=title, link=link))
         if added:
             self.review.plan = self.review.plan.model_copy(
                 update={"priorities": [*self.review.plan.priorities, *added]}
