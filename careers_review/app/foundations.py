@@ -19,6 +19,8 @@ __all__ = ["FoundationsApp"]
 
 _ROW = w.Layout(width="98%")
 _NOTE = w.Layout(width="420px")
+_FIELD = {"description_width": "200px"}
+_FIELD_LAYOUT = w.Layout(width="520px")
 RESPONSIBILITY_CHOICES = [("In place", "in_place"), ("Partly", "partly"), ("Not yet", "not_yet")]
 DUTY_CHOICES = [("Met", "met"), ("Not met", "not_met"), ("Not sure", "not_sure")]
 TRAINED_CHOICES = [
@@ -73,8 +75,8 @@ class RoleView(View):
             options=structures,
             value=current if current in {v for _, v in structures} else "",
             description="Structure",
-            style=WIDE_LABEL,
-            layout=w.Layout(width="560px"),
+            style=_FIELD,
+            layout=w.Layout(width="620px"),
         )
         self.on_edit(self.structure, self._structure_changed)
         self.structure_text = w.HTML()
@@ -91,9 +93,12 @@ class RoleView(View):
             layout=_NOTE,
         )
         self.budget = w.Text(
-            description="Annual budget (£)", continuous_update=True, style=WIDE_LABEL, layout=_NOTE
+            description="Annual budget (£)",
+            continuous_update=True,
+            style=_FIELD,
+            layout=_FIELD_LAYOUT,
         )
-        self.trained = w.Dropdown(options=TRAINED_CHOICES, description="Trained", style=WIDE_LABEL)
+        self.trained = w.Dropdown(options=TRAINED_CHOICES, description="Trained", style=_FIELD)
         self.errors = {name: w.HTML() for name in ("hours", "budget")}
         self.on_edit(self.line_manager, lambda v: session.set_foundations(senior_line_manager=v))
         self.on_edit(self.hours, lambda v: self._number("hours", "protected_hours", v))
@@ -180,8 +185,8 @@ class KeyRolesView(View):
                 description=role.name,
                 placeholder="Name, or leave empty if nobody holds it",
                 continuous_update=True,
-                style={"description_width": "260px"},
-                layout=w.Layout(width="640px"),
+                style={"description_width": "320px"},
+                layout=w.Layout(width="720px"),
                 tooltip=role.summary,
             )
             self.on_edit(text, lambda v, r=role.id: session.set_role_holder(r, v))

@@ -1,0 +1,99 @@
+"""Building a plan in Chromium against `careers-review serve`, then taking it away as Excel."""
+
+from __future__ import annotations
+
+import time
+
+import openpyxl
+import pytest
+
+from careers_review import Store
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+SCHOOL = "brackenridge-community-school"  # no review this year yet: the plan starts empty
+TITLES = ["Every year group meets employers", "Parents know the routes after 16"]
+
+
+def _wait_for_plan(data_dir, check, seconds: float = 15):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with Store(data_dir) as store:
+            plan = store.latest_review(SCHOOL).plan
+        if check(plan):
+            return plan
+        time.sleep(0.2)
+    pytest.fail(f"the plan did not reach the store: {plan}")
+
+
+def test_plan_with_two_priorities_survives_reload_and_downloads_as_excel(
+    voila_server, session_data_dir, browser, tmp_path
+):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    url = f"{voila_server}/voila/render/03_strategic_plan.ipynb?school={SCHOOL}"
+    try:
+        page.goto(url)
+        page.locator(".cr-save-status").wait_for(timeout=60_000)
+        add = page.get_by_role("button", name="Add priority")
+        add.click()
+        page.locator(".cr-priority").first.wait_for()
+        add.click()
+        priorities = page.locator(".cr-priority")
+        priorities.nth(1).wait_for()
+        for index, title in enumerate(TITLES):
+            priorities.nth(index).get_by_label("Priority", exact=True).fill(title)
+        first = priorities.nth(0)
+        first.get_by_role("button", name="Add action").click()
+        first.locator(".cr-action").wait_for()
+        first.get_by_label("Action", exact=True).fill("Book an employer talk for every tutor group")
+        first.get_by_label("Owner", exact=True).fill("Careers Leader")
+        first.get_by_role("button", name="Add KPI").click()
+        first.locator(".cr-kpi").wait_for()
+        first.get_by_label("KPI", exact=True).fill("Pupils with an employer encounter")
+        first.get_by_label("Baseline", exact=True).fill("58")
+        first.get_by_label("Target", exact=True).fill("95")
+        _wait_for_plan(
+            session_data_dir,
+            lambda p: (
+                [x.title for x in p.priorities] == TITLES
+                and p.priorities[0].kpis
+                and p.priorities[0].kpis[0].target == 95
+                and p.priorities[0].actions
+                and p.priorities[0].actions[0].owner == "Careers Leader"
+            ),
+        )
+
+        page.reload()
+        page.locator(".cr-save-status").wait_for(timeout=60_000)
+        priorities = page.locator(".cr-priority")
+        priorities.nth(1).wait_for()
+        shown = [
+            priorities.nth(i).get_by_label("Priority", exact=True).input_value() for i in range(2)
+        ]
+        assert shown == TITLES
+        assert priorities.nth(0).get_by_label("Target", exact=True).input_value() == "95"
+
+        page.get_by_role("button", name="Excel (.xlsx)").click()
+        link = page.locator("a.cr-download")
+        link.wait_for(timeout=30_000)
+        with page.expect_download() as download:
+            link.click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+    finally:
+        page.close()
+    assert saved.name.startswith(f"{SCHOOL}-plan-") and saved.suffix == ".xlsx"
+    workbook = openpyxl.load_workbook(saved)
+    cells = {
+        str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value
+    }
+    assert set(TITLES) <= cells
+    assert "Book an employer talk for every tutor group" in cells
+    kpis = [ws for ws in workbook.worksheets if "KPI" in ws.title][0]
+    numbers = [
+        c.value
+        for row in kpis.iter_rows(min_row=2)
+        for c in row
+        if isinstance(c.value, float | int)
+    ]
+    assert 58 in numbers and 95 in numbers
