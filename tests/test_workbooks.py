@@ -136,3 +136,29 @@ def test_review_workbook_runs_headless_and_produces_the_summary(session_data_dir
     images = [m for m in models if m["model_name"] == "ImageModel"]
     png = base64.b64decode(images[0]["buffers"][0]["data"])
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+@pytest.mark.parametrize(
+    ("workbook", "expected"),
+    [
+        ("01_leadership_foundations.ipynb", "class='cr-provider-access'"),
+        ("03_strategic_plan.ipynb", "class='cr-benchmark-score'"),
+    ],
+)
+def test_phase_workbooks_run_headless(session_data_dir, tmp_path, workbook, expected):
+    out = tmp_path / workbook
+    papermill.execute_notebook(
+        str(WORKBOOKS / workbook),
+        str(out),
+        parameters={
+            "school_id": "st-peters-catholic-high-school",
+            "data_dir": str(session_data_dir),
+            "academic_year": "2026/27",
+        },
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    assert "Traceback" not in _outputs_text(out)
+    values = [str(m["state"].get("value", "")) for m in _widget_states(out)]
+    assert any(expected in value for value in values)
+    assert any("St Peter&#x27;s Catholic High School" in value for value in values)
