@@ -81,7 +81,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     workspace = open_workspace(args.data_dir, args.framework, create=False)
     try:
-        path = export_review(workspace.store, args.review, args.to)
+        path = export_review(
+            workspace.store,
+            args.review,
+            args.to,
+            framework=workspace.framework,
+            framework_file=args.framework,
+        )
     finally:
         workspace.close()
     print(f"Wrote {path}")
@@ -176,7 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export a review; the file's extension picks the format.",
     )
     exp.add_argument("review", metavar="REVIEW", help="review id, e.g. oakfield-academy-2025-26")
-    exp.add_argument("--to", required=True, metavar="FILE", help="output file (.json)")
+    exp.add_argument(
+        "--to",
+        required=True,
+        metavar="FILE",
+        help="output file: .json (the review), .xlsx or .docx (the plan), "
+        ".html or .pdf (the governor report)",
+    )
     exp.set_defaults(run=_cmd_export)
 
     frm = commands.add_parser(

@@ -16,8 +16,14 @@ from .store import Store
 
 __all__ = ["ImportReport", "export_review", "import_paths", "read_documents"]
 
-#: Formats `export` can write; later modules register more (plan, report).
-EXPORTERS = {".json": "the review as JSON, ready for 'careers-review import'"}
+#: Formats `export` can write, by file extension; later modules register more (report).
+EXPORTERS = {
+    ".json": "the review as JSON, ready for 'careers-review import'",
+    ".xlsx": "the strategic careers plan as an Excel workbook, one sheet per part",
+    ".docx": "the strategic careers plan as a Word document for governors",
+    ".html": "the governor report as a web page that opens offline",
+    ".pdf": "the governor report as an A4 PDF",
+}
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,17 @@ def _save_pairs(
     )
 
 
-def export_review(store: Store, review_id: str, destination: str | os.PathLike[str]) -> Path:
+def export_review(
+    store: Store,
+    review_id: str,
+    destination: str | os.PathLike[str],
+    *,
+    framework: Framework | None = None,
+    framework_file: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write a review to a file whose extension picks the format; the file appears whole or not
+    at all. The plan formats name themes and benchmarks from `framework` (default: built-in);
+    the report runs in a kernel of its own, which loads `framework_file` when one is given."""
     destination = Path(destination)
     suffix = destination.suffix.lower()
     if suffix not in EXPORTERS:
@@ -134,4 +150,16 @@ def export_review(store: Store, review_id: str, destination: str | os.PathLike[s
             f" (this version writes: {', '.join(EXPORTERS)})"
         )
     review = store.review(review_id)
-    return atomic_write_text(destination, dump_json(review))
+    if suffix == ".json":
+        return atomic_write_text(destination, dump_json(review))
+    if suffix in (".html", ".pdf"):
+        from .report import export_report  # runs the report workbook in its own kernel
+
+        return export_report(store.data_dir, review.id, destination, framework=framework_file)
+    from .content import default_framework
+    from .exports import write_plan  # Excel and Word libraries load only when asked for
+
+    school = store.school(review.school_id)
+    if framework is None:
+        framework = default_framework()
+    return write_plan(destination, review, school, framework)

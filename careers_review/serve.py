@@ -6,32 +6,13 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import InputError
+from .resources import START_PAGE, find_workbooks
 from .store import DATA_ENV
 from .workspace import FRAMEWORK_ENV
 
 __all__ = ["START_PAGE", "find_workbooks", "run_lab", "run_voila", "voila_argv"]
 
-START_PAGE = "00_start_here.ipynb"
 DEFAULT_PORT = 8866
-
-
-def find_workbooks(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The workbooks folder: the one given, else the one beside the package, else ./workbooks."""
-    candidates = (
-        [Path(explicit)]
-        if explicit
-        else [
-            Path(__file__).resolve().parent.parent / "workbooks",
-            Path.cwd() / "workbooks",
-        ]
-    )
-    for candidate in candidates:
-        if (candidate / START_PAGE).is_file():
-            return candidate.resolve()
-    raise InputError(
-        f"{candidates[0]}: no workbooks folder with {START_PAGE} here (pass --workbooks DIR)"
-    )
 
 
 def _environment(data_dir: Path, framework: str | os.PathLike[str] | None) -> None:

@@ -89,7 +89,7 @@ def test_plan_with_two_priorities_survives_reload_and_downloads_as_excel(
     }
     assert set(TITLES) <= cells
     assert "Book an employer talk for every tutor group" in cells
-    kpis = [ws for ws in workbook.worksheets if "KPI" in ws.title][0]
+    kpis = next(ws for ws in workbook.worksheets if "KPI" in ws.title)
     numbers = [
         c.value
         for row in kpis.iter_rows(min_row=2)

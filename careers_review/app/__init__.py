@@ -7,7 +7,7 @@ from html import escape
 from urllib.parse import parse_qs
 
 from ..errors import CareersReviewError
-from ..serve import find_workbooks
+from ..resources import find_workbooks
 from ..workspace import open_workspace
 from .start import start_page_parts
 

@@ -6,7 +6,7 @@ from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
 from voila.app import Voila
 
-from ..serve import START_PAGE
+from ..resources import START_PAGE
 
 __all__ = ["CareersVoila"]
 
