@@ -26,6 +26,7 @@ __all__ = [
     "REPORT_WORKBOOK",
     "Section",
     "export_report",
+    "html_to_pdf",
     "render_report",
     "report_sections",
 ]
@@ -372,8 +373,11 @@ def render_report(
     html, _ = exporter.from_notebook_node(
         notebook, resources={"metadata": {"name": f"{review.school_id} {review.academic_year}"}}
     )
-    if not pdf:
-        return html.encode("utf-8")
+    return html_to_pdf(html) if pdf else html.encode("utf-8")
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Print the report's HTML to an A4 PDF with WeasyPrint: offline, no browser needed."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=str(find_templates())).write_pdf()

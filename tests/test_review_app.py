@@ -204,3 +204,28 @@ def test_profile_editor_saves_fields_and_explains_bad_values(store):
     editor.fields["pupils"].value = "1,020"
     assert editor.errors["pupils"].value == ""
     assert Store(store.data_dir).school("holmewold-academy").pupils == 1020
+
+
+def test_export_report_button_offers_pdf_and_html(store):
+    import base64
+    import re
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    app = _app(store)
+    app.panels[0].notes.value = "Noted <b>in</b> the meeting"
+    app.report.button.click()
+    links = dict(
+        re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.report.links.value)
+    )
+    assert set(links) == {
+        "oakfield-academy-report-2026-27.pdf",
+        "oakfield-academy-report-2026-27.html",
+    }
+    pdf = base64.b64decode(links["oakfield-academy-report-2026-27.pdf"])
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert "Oakfield Academy" in text and "Noted <b>in</b> the meeting" in text
+    html = base64.b64decode(links["oakfield-academy-report-2026-27.html"]).decode("utf-8")
+    assert "Noted &lt;b&gt;in&lt;/b&gt; the meeting" in html
+    assert not app.report.button.disabled

@@ -117,3 +117,27 @@ def test_theme_is_chosen_with_the_keyboard_alone(voila_server, session_data_dir,
         assert before.evidence in rating.evidence  # added to, not replaced
     finally:
         page.close()
+
+
+def test_export_report_downloads_a_pdf(voila_server, browser, tmp_path):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    school = "riverside-meadows-school"
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    try:
+        page.goto(f"{voila_server}/voila/render/02_internal_review.ipynb?school={school}")
+        page.locator(".cr-save-status").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Export report").click()
+        link = page.locator(".cr-report-export a.cr-download").first
+        link.wait_for(timeout=90_000)
+        with page.expect_download() as download:
+            link.click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+    finally:
+        page.close()
+    assert saved.suffix == ".pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(saved.read_bytes())).pages)
+    assert "Riverside Meadows School" in " ".join(text.split())

@@ -14,7 +14,7 @@ import ipywidgets as w
 from ..charts import maturity_profile_png
 from ..content import Theme
 from ..model import Participant
-from .common import STYLE, WIDE_LABEL, SaveStatusView, View
+from .common import STYLE, WIDE_LABEL, SaveStatusView, View, download_link
 from .session import ReviewSession
 
 __all__ = ["ReviewApp"]
@@ -303,6 +303,54 @@ class HistoryView(View):
             self.choice.value = options[0][1] if options else None
 
 
+class ReportView:
+    """The governor report as PDF and HTML downloads, built from what is saved."""
+
+    def __init__(self, session: ReviewSession) -> None:
+        self.session = session
+        self.button = w.Button(
+            description="Export report", icon="file-pdf-o", button_style="primary"
+        )
+        self.button.on_click(lambda _: self.export())
+        self.links = w.HTML()
+        self.widget = w.VBox(
+            [
+                w.HTML(
+                    "<p>A summary for governors as a PDF to print or send, and as a web page. "
+                    "It takes a few seconds.</p>"
+                ),
+                self.button,
+                self.links,
+            ]
+        )
+        self.widget.add_class("cr-report-export")
+
+    def export(self) -> None:
+        from ..errors import CareersReviewError
+        from ..report import html_to_pdf, render_report
+
+        session = self.session
+        session.flush()
+        self.button.disabled = True
+        self.links.value = "<p class='cr-muted'>Preparing the report…</p>"
+        try:
+            html = render_report(session.store.data_dir, session.review.id)
+            pdf = html_to_pdf(html.decode("utf-8"))
+        except CareersReviewError as exc:
+            self.links.value = (
+                f"<p class='cr-field-error'>The report could not be made: {escape(str(exc))}</p>"
+            )
+            return
+        finally:
+            self.button.disabled = False
+        name = f"{session.school.id}-report-{session.review.academic_year.replace('/', '-')}"
+        self.links.value = (
+            download_link(f"{name}.pdf", pdf, "application/pdf", f"Download {name}.pdf")
+            + " &nbsp; "
+            + download_link(f"{name}.html", html, "text/html", f"Download {name}.html")
+        )
+
+
 class ReviewApp:
     """The whole review page for one session, and the wiring between its views."""
 
@@ -332,6 +380,7 @@ class ReviewApp:
         self.progress_text = w.HTML()
         self.summary = SummaryView(session)
         self.history = HistoryView(session)
+        self.report = ReportView(session)
         school = session.school
         header = w.HTML(STYLE + f"<h1 class='cr-school-name'>{escape(school.name)}</h1>")
         self.widget = w.VBox(
@@ -347,6 +396,8 @@ class ReviewApp:
                 self.themes,
                 w.HTML("<h2>Summary</h2>"),
                 self.summary.widget,
+                w.HTML("<h2>Report for governors</h2>"),
+                self.report.widget,
                 w.HTML("<h2>Earlier versions</h2>"),
                 self.history.widget,
             ]
