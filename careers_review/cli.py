@@ -94,6 +94,46 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    report = run_batch(
+        args.schools,
+        args.out,
+        data_dir=args.data_dir,
+        framework=args.framework,
+        workbooks=args.workbook or ("05_governor_report",),
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        progress=not args.quiet,
+    )
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    counts = {
+        status: sum(r.status == status for r in report.results)
+        for status in ("done", "skipped", "failed")
+    }
+    print(
+        f"{len(report.results)} schools in {report.seconds:.1f} s: {counts['done']} done, "
+        f"{counts['skipped']} already up to date, {counts['failed']} failed. "
+        f"Outputs in {report.out_dir}"
+    )
+    if report.failed:
+        print("\nSchools that failed:")
+        width = max(len(r.school_id) for r in report.failed)
+        for result in report.failed:
+            where = (
+                f"{result.failed_workbook} cell {result.cell}"
+                if result.cell
+                else result.failed_workbook
+            )
+            print(f"  {result.school_id:<{width}}  {where or '-'}  {result.error}")
+    if report.summary:
+        print(f"Hub summary: {report.summary}")
+    return EXIT_PARTIAL if report.failed else EXIT_OK
+
+
 def _cmd_framework(args: argparse.Namespace) -> int:
     from .workspace import framework_in_use
 
@@ -191,6 +231,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.set_defaults(run=_cmd_export)
 
+    bat = commands.add_parser(
+        "batch",
+        parents=[common],
+        help="run workbooks for every school in a CSV (a hub's review round)",
+        description="Run the chosen workbooks with Papermill for every school in SCHOOLS.csv "
+        "(columns school_id and name, and any workbook parameter), writing DIR/<school_id>/ "
+        "<workbook>.ipynb and .html, DIR/batch.json and DIR/hub_summary.html. Exit code 1 when "
+        "some schools failed, 2 when the input is wrong.",
+    )
+    bat.add_argument("schools", metavar="SCHOOLS.csv", help="the schools to run")
+    bat.add_argument("--out", required=True, metavar="DIR", help="where the outputs go")
+    bat.add_argument(
+        "--workbook",
+        action="append",
+        metavar="NAME",
+        help="a workbook to run (repeat for several; default: 05_governor_report)",
+    )
+    bat.add_argument(
+        "--workers", type=int, metavar="N", help="local processes (default: one per core)"
+    )
+    bat.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
+    )
+    bat.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip schools whose outputs are complete and up to date",
+    )
+    bat.add_argument("--quiet", action="store_true", help="no progress bar")
+    bat.set_defaults(run=_cmd_batch)
+
     frm = commands.add_parser(
         "framework",
         parents=[common],
@@ -217,7 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except CareersReviewError as exc:
-        print(f"careers-review {args.command}: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:
+            print(f"careers-review {args.command}: error: {line}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
