@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,40 +92,57 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
     raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
+@contextmanager
+def running(
+    command: list[str], ready_url: str, log: Path, *, env: dict | None = None, seconds: float = 90
+) -> Iterator[subprocess.Popen]:
+    """A server process (and its children) for the length of the block, once `ready_url` answers."""
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
+        )
+    try:
+        _wait_for(ready_url, process, seconds)
+        yield process
+    except Exception:
+        print(log.read_text())
+        raise
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def serve_command(data_dir: Path, port: int, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "careers_review",
+        "serve",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        *extra,
+    ]
+
+
 @pytest.fixture(scope="session")
 def voila_server(session_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`careers-review serve` on a free port over the sample hub; yields its base URL."""
     port = free_port()
     log = tmp_path_factory.mktemp("voila") / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "careers_review",
-                "serve",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(session_data_dir),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{url}/voila/tree", process)
+    with running(serve_command(session_data_dir, port), f"{url}/voila/tree", log):
         yield url
-    except Exception:
-        print(log.read_text())
-        raise
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def chromium_path() -> str:

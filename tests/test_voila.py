@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
+import sys
+import urllib.error
 import urllib.request
 from html import unescape
+from pathlib import Path
+from urllib.parse import urlparse
 
+import nbformat
 import pytest
 
 from careers_review import Store
+
+from .conftest import ROOT, SAMPLE, WORKBOOKS, free_port, running, serve_command
 
 pytestmark = pytest.mark.slow
 
@@ -71,79 +81,43 @@ def test_start_page_in_chromium_lists_schools_and_opens_one(
 
 def test_lab_serves_the_workbooks_folder(session_data_dir, tmp_path):
     """`careers-review lab`: JupyterLab opens on the workbooks folder."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from .conftest import ROOT, _wait_for, free_port
-
     port, token = free_port(), "test-token"
     env = {
-        **os.environ,
         "JUPYTER_TOKEN": token,
         "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
     }
-    with (tmp_path / "lab.log").open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "careers_review",
-                "lab",
-                "--no-browser",
-                "--allow-root",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(session_data_dir),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=ROOT,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_for(f"{base}/api/status?token={token}", process)
-        with urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=30) as response:
-            names = {item["name"] for item in json.load(response)["content"]}
-        assert "00_start_here.ipynb" in names
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    command = [
+        sys.executable,
+        "-m",
+        "careers_review",
+        "lab",
+        "--no-browser",
+        "--allow-root",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(session_data_dir),
+    ]
+    base = f"http://127.0.0.1:{port}"
+    ready = f"{base}/api/status?token={token}"
+    with (
+        running(command, ready, tmp_path / "lab.log", env=env),
+        urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=30) as response,
+    ):
+        names = {item["name"] for item in json.load(response)["content"]}
+    assert "00_start_here.ipynb" in names
 
 
 def test_make_app_imports_the_sample_hub_and_serves_it(tmp_path):
     """The README's first command, on a free port and a fresh data directory."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from .conftest import ROOT, _wait_for, free_port
-
     port = free_port()
     venv = Path(sys.executable).parent.parent
-    with (tmp_path / "app.log").open("w") as log:
-        process = subprocess.Popen(
-            ["make", "app", f"VENV={venv}", f"PORT={port}", f"DATA={tmp_path / 'data'}"],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/voila/tree", process, seconds=180)
-        final_url, html = _get(f"http://127.0.0.1:{port}/")
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    command = ["make", "app", f"VENV={venv}", f"PORT={port}", f"DATA={tmp_path / 'data'}"]
+    base = f"http://127.0.0.1:{port}"
+    with running(command, f"{base}/voila/tree", tmp_path / "app.log", seconds=180):
+        final_url, html = _get(f"{base}/")
     assert final_url.endswith("/voila/render/00_start_here.ipynb")
-    from .conftest import SAMPLE
-
     assert f"{len(list((SAMPLE / 'schools').glob('*.json')))} schools in this hub." in html
     assert "Oakfield Academy" in html
 
@@ -151,16 +125,6 @@ def test_make_app_imports_the_sample_hub_and_serves_it(tmp_path):
 def test_server_settings_from_the_repo(voila_server, session_data_dir, tmp_path):
     """workbooks/voila.json: no file downloads but images, no hopping to another port,
     and a failing cell shows no traceback."""
-    import shutil
-    import subprocess
-    import sys
-    import urllib.error
-    from urllib.parse import urlparse
-
-    import nbformat
-
-    from .conftest import ROOT, WORKBOOKS, _wait_for, free_port
-
     for path in ("voila.json", "00_start_here.ipynb", "../careers-review.sqlite"):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{voila_server}/voila/files/{path}", timeout=30)
@@ -168,20 +132,7 @@ def test_server_settings_from_the_repo(voila_server, session_data_dir, tmp_path)
 
     busy = urlparse(voila_server).port
     second = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "careers_review",
-            "serve",
-            "--port",
-            str(busy),
-            "--data-dir",
-            str(session_data_dir),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        serve_command(session_data_dir, busy), cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert second.returncode != 0
     assert f"http://127.0.0.1:{busy + 1}" not in second.stdout + second.stderr
@@ -192,28 +143,9 @@ def test_server_settings_from_the_repo(voila_server, session_data_dir, tmp_path)
     broken.cells = [nbformat.v4.new_code_cell("secret_value = 42\n1 / 0")]
     nbformat.write(broken, folder / "broken.ipynb")
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "careers_review",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(session_data_dir),
-            "--workbooks",
-            str(folder),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/voila/tree", process)
-        _, html = _get(f"http://127.0.0.1:{port}/voila/render/broken.ipynb")
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    base = f"http://127.0.0.1:{port}"
+    command = serve_command(session_data_dir, port, "--workbooks", str(folder))
+    with running(command, f"{base}/voila/tree", tmp_path / "serve.log"):
+        _, html = _get(f"{base}/voila/render/broken.ipynb")
     assert "ZeroDivisionError" not in html and "secret_value" not in html
     assert "error" in html.lower()

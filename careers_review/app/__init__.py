@@ -99,6 +99,30 @@ def _school_page(school_id: str, data_dir: str, framework: str, build):
     return page
 
 
+def review_page(
+    school_id: str,
+    data_dir: str,
+    framework: str,
+    academic_year: str,
+    autosave_delay: float,
+    make,
+):
+    """A page over one school's review for one year: `make(session, workspace)` builds it."""
+    from .session import ReviewSession
+
+    def build(workspace, chosen: str):
+        session = ReviewSession(
+            workspace.store,
+            workspace.framework,
+            chosen,
+            academic_year=academic_year,
+            autosave_delay=autosave_delay,
+        )
+        return make(session, workspace)
+
+    return _school_page(school_id, data_dir, framework, build)
+
+
 def review_app(
     school_id: str = "",
     data_dir: str = "",
@@ -108,19 +132,15 @@ def review_app(
 ):
     """The internal leadership review page (phase 1): one school's review for one year."""
     from .review import ReviewApp
-    from .session import ReviewSession
 
-    def build(workspace, chosen: str) -> ReviewApp:
-        session = ReviewSession(
-            workspace.store,
-            workspace.framework,
-            chosen,
-            academic_year=academic_year,
-            autosave_delay=autosave_delay,
-        )
-        return ReviewApp(session)
-
-    return _school_page(school_id, data_dir, framework, build)
+    return review_page(
+        school_id,
+        data_dir,
+        framework,
+        academic_year,
+        autosave_delay,
+        lambda session, _: ReviewApp(session),
+    )
 
 
 def foundations_app(
@@ -132,20 +152,13 @@ def foundations_app(
 ):
     """Leadership foundations (phase 1): the role, key roles and the statutory checklist."""
     from .foundations import FoundationsApp
-    from .session import ReviewSession, SchoolSession
+    from .session import SchoolSession
 
-    def build(workspace, chosen: str) -> FoundationsApp:
-        session = ReviewSession(
-            workspace.store,
-            workspace.framework,
-            chosen,
-            academic_year=academic_year,
-            autosave_delay=autosave_delay,
-        )
-        school = SchoolSession(workspace.store, chosen, autosave_delay=autosave_delay)
+    def make(session, workspace) -> FoundationsApp:
+        school = SchoolSession(workspace.store, session.school.id, autosave_delay=autosave_delay)
         return FoundationsApp(session, school)
 
-    return _school_page(school_id, data_dir, framework, build)
+    return review_page(school_id, data_dir, framework, academic_year, autosave_delay, make)
 
 
 def plan_app(
@@ -157,16 +170,12 @@ def plan_app(
 ):
     """The strategic careers plan (phase 2): benchmark self-assessment, plan, exports."""
     from .plan import PlanApp
-    from .session import ReviewSession
 
-    def build(workspace, chosen: str) -> PlanApp:
-        session = ReviewSession(
-            workspace.store,
-            workspace.framework,
-            chosen,
-            academic_year=academic_year,
-            autosave_delay=autosave_delay,
-        )
-        return PlanApp(session)
-
-    return _school_page(school_id, data_dir, framework, build)
+    return review_page(
+        school_id,
+        data_dir,
+        framework,
+        academic_year,
+        autosave_delay,
+        lambda session, _: PlanApp(session),
+    )
