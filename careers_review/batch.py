@@ -182,6 +182,7 @@ def _convert(notebook_path: Path, templates: str) -> bytes:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        exclude_markdown=True,
     )
     html, _ = exporter.from_notebook_node(nbformat.read(notebook_path, as_version=4))
     return html.encode("utf-8")

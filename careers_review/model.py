@@ -40,6 +40,7 @@ __all__ = [
     "dump_json",
     "parse_document",
     "review_id_for",
+    "school_year_groups",
 ]
 
 SCHEMA_VERSION = 1
@@ -83,6 +84,29 @@ class School(_Doc):
     leadership_structure: str = ""
     pupils: int | None = Field(default=None, ge=0)
     website: str = ""
+
+    @property
+    def year_groups(self) -> tuple[int, ...]:
+        """Year groups taught: from the age range, else from whether there is a sixth form."""
+        try:
+            return school_year_groups(self.age_range)
+        except InputError:
+            return tuple(range(7, 14 if self.sixth_form else 12))
+
+
+SECONDARY_YEARS = tuple(range(7, 14))
+
+
+def school_year_groups(age_range: str) -> tuple[int, ...]:
+    """The year groups of a secondary school from its age range: '11-18' gives 7 to 13."""
+    match = re.match(r"^\s*(\d{1,2})\s*[-–]\s*(\d{1,2})\s*$", age_range or "")
+    if not match:
+        raise InputError(f"age range {age_range!r} is not like 11-18")
+    first = max(int(match[1]) - 4, SECONDARY_YEARS[0])
+    last = min(int(match[2]) - 5, SECONDARY_YEARS[-1])
+    if first > last:
+        raise InputError(f"age range {age_range!r} has no secondary year groups")
+    return tuple(range(first, last + 1))
 
 
 class Participant(_Doc):

@@ -200,7 +200,7 @@ def report_sections(
         status = check.status if check else ""
         rows.append([escape(duty.title), escape(_DUTY[status]), _text(check.note) if check else ""])
     html = _table(["Duty", "Status", "Evidence"], rows, "cr-statutory")
-    access = provider_access(review, framework)
+    access = provider_access(review, framework, school)
     access_rows = [
         [escape(p.name), str(p.count), str(p.minimum), "Met" if p.met else "Below the minimum"]
         for p in access

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from statistics import median_low
 
 from .content import Framework
-from .model import Review
+from .model import Review, School
 
 __all__ = [
     "BenchmarkScore",
@@ -197,13 +197,18 @@ class PhaseCount:
         return self.count >= self.minimum
 
 
-def provider_access(review: Review, framework: Framework) -> list[PhaseCount]:
-    """Encounters recorded per key phase against the provider access minimum."""
+def provider_access(
+    review: Review, framework: Framework, school: School | None = None
+) -> list[PhaseCount]:
+    """Encounters recorded per key phase against the provider access minimum. With the school,
+    key phases it does not teach (the sixth-form phase at an 11-16 school) are left out."""
+    taught = set(school.year_groups) if school is not None else None
     return [
         PhaseCount(
             k.id, k.name, review.foundations.encounters.get(k.id, 0), k.minimum, k.requirement
         )
         for k in framework.statutory.provider_access.key_phases
+        if taught is None or taught & set(k.years)
     ]
 
 

@@ -90,3 +90,18 @@ def test_summary_works_on_six_theme_five_level_model():
     assert result.total == 6 and result.complete
     assert result.overall_name == "Developing"  # median_low of 1,2,3,4,5,5 is 3
     assert result.level_counts == {1: 1, 2: 1, 3: 1, 4: 1, 5: 2}
+
+
+def test_provider_access_only_counts_key_phases_the_school_teaches():
+    from careers_review import School
+    from careers_review.summary import provider_access
+
+    review = factories.review()
+    review.foundations.encounters = {"y8_9": 2, "y10_11": 1}
+    all_phases = [p.key_phase_id for p in provider_access(review, FW)]
+    assert all_phases == ["y8_9", "y10_11", "y12_13"]
+    eleven_to_sixteen = School(id="s", name="S", age_range="11-16")
+    counted = provider_access(review, FW, eleven_to_sixteen)
+    assert [(p.key_phase_id, p.met) for p in counted] == [("y8_9", True), ("y10_11", False)]
+    sixth_form = School(id="t", name="T", age_range="", sixth_form=True)
+    assert len(provider_access(review, FW, sixth_form)) == 3

@@ -242,7 +242,10 @@ class StatutoryView(View):
             )
         self.counts: dict[str, w.BoundedIntText] = {}
         count_rows = []
+        taught = set(session.school.year_groups)
         for phase in statutory.provider_access.key_phases:
+            if not taught & set(phase.years):
+                continue  # e.g. the sixth-form phase at an 11-16 school
             count = w.BoundedIntText(
                 min=0,
                 max=99,
@@ -284,7 +287,8 @@ class StatutoryView(View):
 
     def refresh_access(self) -> None:
         rows = []
-        for phase in provider_access(self.session.review, self.session.framework):
+        session = self.session
+        for phase in provider_access(session.review, session.framework, session.school):
             need = "pupils must attend" if phase.requirement == "must_attend" else "must be offered"
             mark = "met" if phase.met else f"below the minimum of {phase.minimum}"
             colour = "#1d6b2c" if phase.met else "#8a1c00"

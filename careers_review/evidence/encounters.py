@@ -20,8 +20,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..content import Framework, default_framework
-from ..errors import InputError
-from ..model import academic_year_for
+from ..model import SECONDARY_YEARS, academic_year_for, school_year_groups
 from ._csv import parse_date, read_table
 
 __all__ = [
@@ -73,7 +72,6 @@ _TYPE_ALIASES = {
     "careers_guidance": "personal_guidance",
 }
 #: The secondary year groups a log may name.
-SECONDARY_YEARS = tuple(range(7, 14))
 
 _YEAR_PART = re.compile(
     r"^(?:y|yr|year|years)?\s*(\d{1,2})(?:\s*(?:-|–|to)\s*(?:y|yr|year)?\s*(\d{1,2}))?$",
@@ -117,18 +115,6 @@ def parse_year_groups(text: str) -> tuple[int, ...]:
             raise ValueError(f"{text!r} is not a list of year groups ({hint})")
         groups.update(range(low, high + 1))
     return tuple(sorted(groups))
-
-
-def school_year_groups(age_range: str) -> tuple[int, ...]:
-    """The year groups of a secondary school from its age range: '11-18' gives 7 to 13."""
-    match = re.match(r"^\s*(\d{1,2})\s*[-–]\s*(\d{1,2})\s*$", age_range or "")
-    if not match:
-        raise InputError(f"age range {age_range!r} is not like 11-18")
-    first = max(int(match[1]) - 4, SECONDARY_YEARS[0])
-    last = min(int(match[2]) - 5, SECONDARY_YEARS[-1])
-    if first > last:
-        raise InputError(f"age range {age_range!r} has no secondary year groups")
-    return tuple(range(first, last + 1))
 
 
 @dataclass(frozen=True)
