@@ -6,20 +6,53 @@ drawn in a widget callback never leaks into the notebook's output.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from io import BytesIO
+from typing import ParamSpec
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from .content import Framework
 
-__all__ = ["CURRENT_COLOUR", "PREVIOUS_COLOUR", "benchmark_scores_png", "maturity_profile_png"]
+__all__ = [
+    "CURRENT_COLOUR",
+    "PREVIOUS_COLOUR",
+    "benchmark_scores_png",
+    "maturity_profile_png",
+    "plain_text",
+    "png_bytes",
+]
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 CURRENT_COLOUR = "#0072B2"
 PREVIOUS_COLOUR = "#E69F00"
 _UNAGREED = "#BBBBBB"
+P = ParamSpec("P")
 
 
+def png_bytes(fig: Figure, *, tight: bool = True) -> bytes:
+    """The figure as PNG bytes: what the apps show and the reports embed."""
+    if tight:
+        fig.tight_layout()
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def plain_text(draw: Callable[P, bytes]) -> Callable[P, bytes]:
+    """Draw with mathtext off: a '$' in a school or theme name is text, not a formula."""
+
+    @wraps(draw)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
+@plain_text
 def maturity_profile_png(
     framework: Framework,
     levels: dict[str, int | None],
@@ -73,12 +106,10 @@ def maturity_profile_png(
     if title:
         ax.set_title(title, fontsize=15, loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.12), ncol=2, fontsize=12, frameon=False)
-    fig.tight_layout()
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
+@plain_text
 def benchmark_scores_png(
     scores: list, *, title: str = "", previous_label: str = "Last review"
 ) -> bytes:
@@ -123,7 +154,4 @@ def benchmark_scores_png(
     if title:
         ax.set_title(title, fontsize=15, loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.15), ncol=2, fontsize=12, frameon=False)
-    fig.tight_layout()
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png_bytes(fig)

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
-from io import BytesIO
 from pathlib import Path
 from statistics import median_low
 
@@ -29,6 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from .batch import BATCH_FILE
+from .charts import plain_text, png_bytes
 from .content import Framework
 from .errors import InputError
 from .model import Review, School, academic_year_for, check_review
@@ -397,12 +397,6 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _png(fig: Figure) -> bytes:
-    buffer = BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
 def _legend_shape(levels: int) -> tuple[int, int]:
     """Columns and rows of the legend: one row up to five swatches, else two rows."""
     handles = levels + 1
@@ -430,6 +424,7 @@ def _level_legend(fig: Figure, framework: Framework) -> None:
     )
 
 
+@plain_text
 def levels_heatmap_png(
     framework: Framework,
     levels: pd.DataFrame,
@@ -496,9 +491,10 @@ def levels_heatmap_png(
         fig.suptitle(title, fontsize=15, x=0.02, ha="left")
     _level_legend(fig, framework)
     fig.tight_layout(rect=(0, legend / fig.get_figheight(), 1, 1))
-    return _png(fig)
+    return png_bytes(fig, tight=False)
 
 
+@plain_text
 def theme_spread_png(
     framework: Framework, spread: Sequence[ThemeSpread], *, title: str = ""
 ) -> bytes:
@@ -551,7 +547,7 @@ def theme_spread_png(
         ax.set_title(title, fontsize=15, loc="left")
     _level_legend(fig, framework)
     fig.tight_layout(rect=(0, legend / fig.get_figheight(), 1, 1))
-    return _png(fig)
+    return png_bytes(fig, tight=False)
 
 
 # -- the sections ---------------------------------------------------------------------------
