@@ -19,8 +19,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(VENV)/.installed-app
 
+SAMPLE_EVIDENCE = $(DATA)/evidence/oakfield-academy
+
 app: $(VENV)/.installed-app
 	$(BIN)/careers-review import sample_data --data-dir $(DATA)
+	mkdir -p $(SAMPLE_EVIDENCE)
+	cp -n sample_data/evidence/*_survey_*.csv sample_data/evidence/encounters_*.csv \
+	   sample_data/evidence/ks5_destinations_sample.csv $(SAMPLE_EVIDENCE)/
 	$(BIN)/careers-review serve --data-dir $(DATA) --port $(PORT)
 
 test: $(VENV)/.installed-test

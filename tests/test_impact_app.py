@@ -300,6 +300,32 @@ def test_entry_function_opens_the_school_or_a_picker(data_dir):
     assert any("cr-impact-learner" in getattr(c, "value", "") for c in app.widget.children)
 
 
+def test_files_kept_in_the_data_directory_are_found_without_parameters(data_dir):
+    """What the served app relies on: DATA_DIR/evidence/<school>/ holds the school's files."""
+    import shutil
+
+    from careers_review.app.impact import EVIDENCE_FOLDER
+
+    folder = data_dir / EVIDENCE_FOLDER / "oakfield-academy"
+    folder.mkdir(parents=True)
+    for name in (
+        "learner_survey_2025-26.csv",
+        "learner_survey_2026-27.csv",
+        "encounters_2026-27.csv",
+    ):
+        shutil.copy(ENCOUNTERS.parent / name, folder / name)
+    app = impact_app("oakfield-academy", str(data_dir)).app
+    files = app.evidence.files
+    assert Path(files.learner_survey).name == "learner_survey_2026-27.csv"
+    assert Path(files.previous_learner_survey).name == "learner_survey_2025-26.csv"
+    assert Path(files.encounters).name == "encounters_2026-27.csv"
+    assert files.parent_survey == "" and files.destinations == ""
+    assert app.evidence.changes and app.evidence.coverage is not None
+    given = impact_app("oakfield-academy", str(data_dir), learner_survey=str(LEARNER)).app
+    assert given.evidence.files.learner_survey == str(LEARNER)  # a parameter wins
+    assert given.evidence.files.previous_learner_survey == ""
+
+
 def _outputs(path: Path) -> tuple[str, int]:
     notebook = json.loads(path.read_text(encoding="utf-8"))
     html, images = [], 0

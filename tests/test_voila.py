@@ -117,6 +117,10 @@ def test_make_app_imports_the_sample_hub_and_serves_it(tmp_path):
     base = f"http://127.0.0.1:{port}"
     with running(command, f"{base}/voila/tree", tmp_path / "app.log", seconds=180):
         final_url, html = _get(f"{base}/")
+        _, impact = _get(f"{base}/voila/render/04_impact_evaluation.ipynb?school=oakfield-academy")
+    # The sample evidence was put where the served app looks for it.
+    assert "No learner survey given" not in impact and "No encounters log given" not in impact
+    assert "Learner career-readiness survey" in impact
     assert final_url.endswith("/voila/render/00_start_here.ipynb")
     assert f"{len(list((SAMPLE / 'schools').glob('*.json')))} schools in this hub." in html
     assert "Oakfield Academy" in html

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
@@ -98,6 +98,35 @@ class EvidenceFiles:
     previous_learner_survey: str = ""
     parent_survey: str = ""
     encounters: str = ""
+
+
+#: Where a hub keeps each school's files so the served app finds them without parameters.
+EVIDENCE_FOLDER = "evidence"
+_PATTERNS = {
+    "destinations": ("*destinations*.csv", "*pupdest*.csv", "*studest*.csv"),
+    "learner_survey": ("learner_survey_*.csv",),
+    "parent_survey": ("parent_survey_*.csv",),
+    "encounters": ("encounters_*.csv",),
+}
+
+
+def discover_evidence(folder: Path, files: EvidenceFiles) -> EvidenceFiles:
+    """Fill the files not given from a school's evidence folder (DATA_DIR/evidence/<school>/):
+    the newest file of each kind by name, and the one before it as the earlier survey."""
+    if not folder.is_dir():
+        return files
+    found = {
+        kind: sorted({p for pattern in patterns for p in folder.glob(pattern)})
+        for kind, patterns in _PATTERNS.items()
+    }
+    chosen = {}
+    for kind, paths in found.items():
+        if paths and not getattr(files, kind):
+            chosen[kind] = str(paths[-1])
+    surveys = found["learner_survey"]
+    if len(surveys) > 1 and not files.previous_learner_survey and not files.learner_survey:
+        chosen["previous_learner_survey"] = str(surveys[-2])
+    return replace(files, **chosen)
 
 
 @dataclass(frozen=True)
@@ -1384,6 +1413,7 @@ def impact_app(
 
     def build(workspace, chosen: str) -> ImpactApp:
         inline, first["inline"] = first["inline"], False
+        found = discover_evidence(workspace.data_dir / EVIDENCE_FOLDER / chosen, files)
         session = ReviewSession(
             workspace.store,
             workspace.framework,
@@ -1391,7 +1421,7 @@ def impact_app(
             academic_year=academic_year,
             autosave_delay=autosave_delay,
         )
-        app = ImpactApp(session, files, inline=inline)
+        app = ImpactApp(session, found, inline=inline)
         if inline:
             app.show()
         return app
