@@ -202,6 +202,8 @@ def run_school(job: SchoolJob) -> SchoolResult:
             declared = _notebook_parameters(source)
             parameters = {k: v for k, v in job.parameters.items() if k in declared}
             parameters.update(school_id=job.school_id, data_dir=job.data_dir)
+            if "school_name" in declared:
+                parameters["school_name"] = job.name
             if "framework" in declared:
                 parameters["framework"] = job.framework
             executed = work / f"{workbook}.ipynb"

@@ -378,8 +378,13 @@ def render_report(
 
 def html_to_pdf(html: str) -> bytes:
     """Print the report's HTML to an A4 PDF with WeasyPrint: offline, no browser needed."""
-    from weasyprint import HTML
-
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # WeasyPrint is installed but the system's Pango library is not
+        raise CareersReviewError(
+            "PDF export needs the Pango library: on Debian or Ubuntu run "
+            f"'apt-get install libpango-1.0-0 libpangoft2-1.0-0' ({exc})".splitlines()[0]
+        ) from None
     return HTML(string=html, base_url=str(find_templates())).write_pdf()
 
 
