@@ -249,7 +249,8 @@ def test_files_not_given_say_what_to_give(store, tmp_path: Path):
     app = _app(store, EvidenceFiles())
     html = app.html()
     for parameter in ("destinations_file", "learner_survey", "parent_survey", "encounters_file"):
-        assert f"Set {parameter}" in html
+        assert f"or set {parameter}" in html
+    assert html.count("evidence/&lt;school id&gt;/ folder") == 4
     assert html.count("sample_data/evidence/README.md") >= 4
     assert html.count("not provided") == 5
     assert app.act.rows == [] and app.act.add.disabled

@@ -102,6 +102,7 @@ class EvidenceFiles:
 
 #: Where a hub keeps each school's files so the served app finds them without parameters.
 EVIDENCE_FOLDER = "evidence"
+WHERE = f"Put it in the data directory's {EVIDENCE_FOLDER}/<school id>/ folder"
 _PATTERNS = {
     "destinations": ("*destinations*.csv", "*pupdest*.csv", "*studest*.csv"),
     "learner_survey": ("learner_survey_*.csv",),
@@ -333,6 +334,17 @@ def _wrap(css: str, *chunks: str) -> str:
     return f"<div class='cr-impact {css}'>{''.join(chunks)}</div>"
 
 
+def _unavailable(
+    evidence: Evidence, given: str, key: str, css: str, title: str, what_to_give: str
+) -> list[Part] | None:
+    """The section's only part when its file was not given, or could not be read."""
+    if not given.strip():
+        return [Part(_wrap(css, title, _missing(escape(what_to_give))))]
+    if key in evidence.errors:
+        return [Part(_wrap(css, title, _problem(evidence.errors[key])))]
+    return None
+
+
 def _kpis(plan: Plan) -> list[tuple[Priority, KPI]]:
     return [(priority, kpi) for priority in plan.priorities for kpi in priority.kpis]
 
@@ -489,30 +501,22 @@ def _collect_part(evidence: Evidence) -> Part:
 def _destinations_parts(evidence: Evidence) -> list[Part]:
     title = _h(3, "Destinations of leavers")
     files = evidence.files
-    if not files.destinations.strip():
-        return [
-            Part(
-                _wrap(
-                    "cr-impact-destinations",
-                    title,
-                    _missing(
-                        escape(
-                            "No destinations file given. Set destinations_file to a DfE "
-                            "destination measures CSV: the Key Stage 4 file "
-                            "(england_ks4-pupdest.csv), the 16-18 (Key Stage 5) file or an "
-                            "Explore Education Statistics download, and urn to the school's "
-                            "URN if the profile's is not the one the DfE uses. The columns "
-                            f"each shape needs are in {README_HINT}; "
-                            f"{_SAMPLES}ks5_destinations_sample.csv is a small example."
-                        )
-                    ),
-                )
-            )
-        ]
-    if "destinations" in evidence.errors:
-        return [
-            Part(_wrap("cr-impact-destinations", title, _problem(evidence.errors["destinations"])))
-        ]
+    stop = _unavailable(
+        evidence,
+        files.destinations,
+        "destinations",
+        "cr-impact-destinations",
+        title,
+        f"No destinations file given. {WHERE}, or set destinations_file to a DfE "
+        "destination measures CSV: the Key Stage 4 file "
+        "(england_ks4-pupdest.csv), the 16-18 (Key Stage 5) file or an "
+        "Explore Education Statistics download, and urn to the school's "
+        "URN if the profile's is not the one the DfE uses. The columns "
+        f"each shape needs are in {README_HINT}; "
+        f"{_SAMPLES}ks5_destinations_sample.csv is a small example.",
+    )
+    if stop:
+        return stop
     if evidence.destinations is None:
         return [
             Part(
@@ -654,28 +658,22 @@ def _learner_parts(evidence: Evidence) -> list[Part]:
     files = evidence.files
     title = _h(3, "Learner career-readiness survey")
     css = "cr-impact-survey cr-impact-learner"
-    if not files.learner_survey.strip():
-        return [
-            Part(
-                _wrap(
-                    css,
-                    title,
-                    _missing(
-                        escape(
-                            "No learner survey given. Set learner_survey to a CSV with one row "
-                            "per learner: learner_id, year_group, academic_year, then one "
-                            "column per statement, each answer from Strongly disagree to "
-                            "Strongly agree (or 1 to 5). Set previous_learner_survey to an "
-                            "earlier year's file with the same statements to see the change. "
-                            f"See {README_HINT}; for example "
-                            f"{_SAMPLES}learner_survey_2026-27.csv."
-                        )
-                    ),
-                )
-            )
-        ]
-    if "learner" in evidence.errors:
-        return [Part(_wrap(css, title, _problem(evidence.errors["learner"])))]
+    stop = _unavailable(
+        evidence,
+        files.learner_survey,
+        "learner",
+        css,
+        title,
+        f"No learner survey given. {WHERE}, or set learner_survey to a CSV with one row "
+        "per learner: learner_id, year_group, academic_year, then one "
+        "column per statement, each answer from Strongly disagree to "
+        "Strongly agree (or 1 to 5). Set previous_learner_survey to an "
+        "earlier year's file with the same statements to see the change. "
+        f"See {README_HINT}; for example "
+        f"{_SAMPLES}learner_survey_2026-27.csv.",
+    )
+    if stop:
+        return stop
     survey = evidence.learner
     assert survey is not None
     extra = ""
@@ -735,25 +733,19 @@ def _parent_parts(evidence: Evidence) -> list[Part]:
     files = evidence.files
     title = _h(3, "Parent and carer questionnaire")
     css = "cr-impact-survey cr-impact-parent"
-    if not files.parent_survey.strip():
-        return [
-            Part(
-                _wrap(
-                    css,
-                    title,
-                    _missing(
-                        escape(
-                            "No parent and carer questionnaire given. Set parent_survey to a CSV "
-                            "shaped like the learner survey with respondent_id in place of "
-                            "learner_id (year_group is the child's). See "
-                            f"{README_HINT}; for example {_SAMPLES}parent_survey_2026-27.csv."
-                        )
-                    ),
-                )
-            )
-        ]
-    if "parent" in evidence.errors:
-        return [Part(_wrap(css, title, _problem(evidence.errors["parent"])))]
+    stop = _unavailable(
+        evidence,
+        files.parent_survey,
+        "parent",
+        css,
+        title,
+        f"No parent and carer questionnaire given. {WHERE}, or set parent_survey to a CSV "
+        "shaped like the learner survey with respondent_id in place of "
+        "learner_id (year_group is the child's). See "
+        f"{README_HINT}; for example {_SAMPLES}parent_survey_2026-27.csv.",
+    )
+    if stop:
+        return stop
     survey = evidence.parent
     assert survey is not None
     return [
@@ -782,26 +774,20 @@ def _encounter_parts(evidence: Evidence, framework: Framework) -> list[Part]:
     files = evidence.files
     title = _h(3, "Encounters log")
     css = "cr-impact-encounters"
-    if not files.encounters.strip():
-        return [
-            Part(
-                _wrap(
-                    css,
-                    title,
-                    _missing(
-                        escape(
-                            "No encounters log given. Set encounters_file to a CSV with one row "
-                            "per activity: date, year_groups, type, provider, pupils, "
-                            "description (type is employer_encounter, workplace_experience, "
-                            "fe_he_encounter, provider_access or personal_guidance). See "
-                            f"{README_HINT}; for example {_SAMPLES}encounters_2026-27.csv."
-                        )
-                    ),
-                )
-            )
-        ]
-    if "encounters" in evidence.errors:
-        return [Part(_wrap(css, title, _problem(evidence.errors["encounters"])))]
+    stop = _unavailable(
+        evidence,
+        files.encounters,
+        "encounters",
+        css,
+        title,
+        f"No encounters log given. {WHERE}, or set encounters_file to a CSV with one row "
+        "per activity: date, year_groups, type, provider, pupils, "
+        "description (type is employer_encounter, workplace_experience, "
+        "fe_he_encounter, provider_access or personal_guidance). See "
+        f"{README_HINT}; for example {_SAMPLES}encounters_2026-27.csv.",
+    )
+    if stop:
+        return stop
     coverage = evidence.coverage
     assert coverage is not None
     names = {b.number: b.name for b in framework.benchmarks}
