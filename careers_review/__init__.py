@@ -9,6 +9,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
+from .batch import BatchReport, SchoolResult, run_batch
 from .checks import CheckReport, check_data_dir
 from .content import Framework, default_framework, load_framework
 from .errors import (
@@ -42,9 +43,27 @@ from .store import Revision, SaveResult, Store, resolve_data_dir
 from .summary import Profile, ThemeChange, change_since, levels, priorities, profile, strengths
 from .workspace import Workspace, open_workspace
 
+# Reports and plan files pull in matplotlib, nbconvert and office libraries: load on first use.
+_LAZY = {
+    "export_report": "report",
+    "render_report": "report",
+    "plan_document": "exports",
+    "plan_workbook": "exports",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "KPI",
     "Action",
+    "BatchReport",
     "CareersReviewError",
     "CheckReport",
     "Contact",
@@ -62,6 +81,7 @@ __all__ = [
     "Revision",
     "SaveResult",
     "School",
+    "SchoolResult",
     "Store",
     "StoreError",
     "ThemeChange",
@@ -76,16 +96,21 @@ __all__ = [
     "check_review",
     "default_framework",
     "dump_json",
+    "export_report",
     "export_review",
     "import_paths",
     "levels",
     "load_framework",
     "open_workspace",
     "parse_document",
+    "plan_document",
+    "plan_workbook",
     "priorities",
     "profile",
     "read_documents",
+    "render_report",
     "resolve_data_dir",
     "review_id_for",
+    "run_batch",
     "strengths",
 ]
