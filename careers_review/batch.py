@@ -335,7 +335,10 @@ def run_batch(
     start = time.perf_counter()
     folder = find_workbooks()
     names = tuple(dict.fromkeys(w.removesuffix(".ipynb") for w in workbooks))
-    missing = [n for n in names if not (folder / f"{n}.ipynb").is_file()]
+    # A workbook name becomes an output file name: only plain names from the workbooks folder.
+    missing = [
+        n for n in names if not re.fullmatch(SAFE_ID, n) or not (folder / f"{n}.ipynb").is_file()
+    ]
     if missing:
         available = sorted(p.stem for p in folder.glob("*.ipynb"))
         raise InputError(

@@ -158,6 +158,11 @@ class Store:
                 reason = "the store is locked by another program; try again in a moment"
             elif "readonly" in text or "read-only" in text:
                 reason = "the store cannot be written (the data directory is read-only)"
+            elif "unable to open" in text:
+                reason = (
+                    "the store cannot be opened for writing (is the data directory read-only, "
+                    "or owned by another user?)"
+                )
             elif "not a database" in text or "malformed" in text or "corrupt" in text:
                 reason = f"the file is damaged or is not a careers-review store ({text})"
             elif "disk" in text and "full" in text:
@@ -172,7 +177,9 @@ class Store:
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # SQLite may already have rolled back (a full disk does): keep the first error.
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 

@@ -153,3 +153,69 @@ def test_server_settings_from_the_repo(voila_server, session_data_dir, tmp_path)
         _, html = _get(f"{base}/voila/render/broken.ipynb")
     assert "ZeroDivisionError" not in html and "secret_value" not in html
     assert "error" in html.lower()
+
+
+def test_browser_cannot_run_code_in_the_kernel(voila_server, tmp_path):
+    """Only widget messages reach a served kernel: an execute request is dropped."""
+    import asyncio
+    import uuid
+
+    from tornado.websocket import websocket_connect
+
+    with urllib.request.urlopen(f"{voila_server}/?school=oakfield-academy", timeout=60) as response:
+        page = response.read().decode("utf-8")
+    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', page)[1]
+    marker = tmp_path / "ran.txt"
+
+    def message(msg_type: str, content: dict) -> str:
+        header = {
+            "msg_id": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "username": "test",
+            "session": uuid.uuid4().hex,
+            "date": "2026-11-23T12:00:00Z",
+            "version": "5.3",
+        }
+        return json.dumps(
+            {
+                "header": header,
+                "parent_header": {},
+                "metadata": {},
+                "content": content,
+                "channel": "shell",
+                "buffers": [],
+            }
+        )
+
+    async def talk() -> list[str]:
+        url = voila_server.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels"
+        socket = await websocket_connect(url)
+        socket.write_message(message("kernel_info_request", {}))
+        socket.write_message(
+            message(
+                "execute_request",
+                {
+                    "code": f"open({str(marker)!r}, 'w').write('ran')",
+                    "silent": False,
+                    "store_history": False,
+                    "user_expressions": {},
+                    "allow_stdin": False,
+                },
+            )
+        )
+        replies = []
+        try:
+            while True:
+                text = await asyncio.wait_for(socket.read_message(), timeout=5)
+                if text is None:
+                    break
+                replies.append(json.loads(text)["header"]["msg_type"])
+        except TimeoutError:
+            pass
+        socket.close()
+        return replies
+
+    replies = asyncio.run(talk())
+    assert "kernel_info_reply" in replies  # the channel was live
+    assert "execute_reply" not in replies and "execute_input" not in replies
+    assert not marker.exists()

@@ -1,0 +1,106 @@
+"""Nothing reported as saved is ever lost: a killed kernel, a full disk, a read-only folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from datetime import date
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+from careers_review import Store, default_framework
+from careers_review.app import review_app
+from careers_review.app.review import ReviewApp
+from careers_review.app.session import ReviewSession
+
+pytestmark = pytest.mark.slow
+
+FW = default_framework()
+REVIEW = "oakfield-academy-2026-27"
+
+STREAM = """
+from datetime import date
+from careers_review import Store, default_framework
+from careers_review.app.session import ReviewSession
+session = ReviewSession(Store({data!r}), default_framework(), "oakfield-academy",
+                        today=date(2026, 11, 23), autosave_delay=0)
+for n in range(1_000_000):
+    session.set_rating("leaders_vision", evidence=f"save {{n}}")
+    if session.status.ok:
+        print(f"saved {{n}}", flush=True)
+"""
+
+
+def test_kernel_killed_mid_stream_keeps_every_reported_save(data_dir):
+    manager, client = start_new_kernel(kernel_name="python3")
+    reported: list[int] = []
+    try:
+        client.execute(STREAM.format(data=str(data_dir)))
+        while len(reported) < 300:
+            message = client.get_iopub_msg(timeout=60)
+            if message["msg_type"] == "stream":
+                reported += [
+                    int(line.split()[1])
+                    for line in message["content"]["text"].splitlines()
+                    if line.startswith("saved ")
+                ]
+            elif message["msg_type"] == "error":
+                pytest.fail(f"the autosave stream failed: {message['content']['evalue']}")
+        os.kill(manager.provisioner.pid, signal.SIGKILL)  # mid-stream: saves are still going on
+    finally:
+        client.stop_channels()
+        manager.cleanup_resources()
+    with Store(data_dir) as store:
+        assert store.integrity_problems() == []
+        saved = {
+            store.review(REVIEW, r.number).rating("leaders_vision").evidence
+            for r in store.revisions("review", REVIEW)
+        }
+    assert {f"save {n}" for n in reported} <= saved
+    assert reported == list(range(len(reported)))
+
+
+def test_full_disk_says_not_saved_keeps_the_text_and_saves_it_later(data_dir):
+    store = Store(data_dir)
+    app = ReviewApp(
+        ReviewSession(store, FW, "oakfield-academy", today=date(2026, 11, 23), autosave_delay=0)
+    )
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count={pages}")  # SQLite's own 'disk full' from here on
+    long_text = "Evidence typed while the disk was full. " * 5000
+    app.panels[1].evidence.value = long_text
+    assert app.status.widget.value.startswith("Not saved: ")
+    assert "the disk is full" in app.status.widget.value
+    assert app.panels[1].evidence.value == long_text
+    store._db.execute(f"PRAGMA max_page_count={pages * 1000}")  # space again
+    app.panels[1].notes.value = "the next change"
+    assert app.status.widget.value.startswith("Saved ")
+    with Store(data_dir) as fresh:
+        assert fresh.review(REVIEW).rating(FW.themes[1].id).evidence == long_text
+    store.close()
+
+
+def _immutable(paths, on: bool) -> None:
+    subprocess.run(
+        ["chattr", "+i" if on else "-i", *map(str, paths)], check=True, capture_output=True
+    )
+
+
+def test_read_only_data_directory_is_said_in_words(data_dir):
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed (e2fsprogs)")
+    paths = [data_dir, *data_dir.iterdir()]
+    try:
+        _immutable(paths, True)
+    except subprocess.CalledProcessError as exc:
+        pytest.skip(f"this file system cannot make files immutable ({exc.stderr.strip()})")
+    try:
+        page = review_app("oakfield-academy", str(data_dir), autosave_delay=0)
+        notice = page.children[0].value
+    finally:
+        _immutable(paths, False)
+    assert "The review data could not be opened" in notice
+    assert "read-only" in notice
