@@ -104,3 +104,22 @@ def test_read_only_data_directory_is_said_in_words(data_dir):
         _immutable(paths, False)
     assert "The review data could not be opened" in notice
     assert "read-only" in notice
+
+
+def test_store_turning_read_only_mid_session_says_not_saved_and_keeps_the_text(data_dir):
+    store = Store(data_dir)
+    app = ReviewApp(
+        ReviewSession(store, FW, "oakfield-academy", today=date(2026, 11, 23), autosave_delay=0)
+    )
+    store._db.execute("PRAGMA query_only = ON")  # SQLite refuses writes as on a read-only mount
+    app.panels[2].notes.value = "Said after the folder went read-only"
+    assert app.status.widget.value.startswith("Not saved: ")
+    assert "read-only" in app.status.widget.value
+    assert "cr-save-error" in app.status.widget._dom_classes
+    assert app.panels[2].notes.value == "Said after the folder went read-only"
+    store._db.execute("PRAGMA query_only = OFF")
+    app.panels[2].focus.value = "priority"
+    with Store(data_dir) as fresh:
+        rating = fresh.review(REVIEW).rating(FW.themes[2].id)
+    assert (rating.notes, rating.focus) == ("Said after the folder went read-only", "priority")
+    store.close()
