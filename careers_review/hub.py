@@ -32,6 +32,7 @@ from .charts import plain_text, png_bytes
 from .content import Framework
 from .errors import InputError
 from .model import Review, School, academic_year_for, check_review
+from .report import PLAIN_TEXT
 from .store import Store
 from .summary import PhaseCount, benchmark_scores, provider_access
 
@@ -566,18 +567,19 @@ class HubSection:
 
 def _table(headers: list[str], rows: list[list[str]], css: str = "", first: str = "") -> str:
     """An HTML table; `first` widens the first column (as a CSS width) so that school and theme
-    names are not squeezed by a row of short figures."""
+    names are not squeezed by a row of short figures. Marked `PLAIN_TEXT`, so that in
+    JupyterLab a '$' in a school's name stays text."""
     cols = f"<colgroup><col style='width: {first}'></colgroup>" if first else ""
     head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     return (
-        f"<table class='cr-table {css}'>{cols}<thead><tr>{head}</tr></thead>"
+        f"<table class='cr-table {PLAIN_TEXT} {css}'>{cols}<thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )
 
 
 def _none(message: str) -> str:
-    return f"<p class='cr-empty'>{escape(message)}</p>"
+    return f"<p class='cr-empty {PLAIN_TEXT}'>{escape(message)}</p>"
 
 
 def _plural(count: int, word: str) -> str:
@@ -606,7 +608,7 @@ def _cover(hub: Hub, batch: BatchRecord | None) -> HubSection:
         items = "".join(f"<li>{escape(p)}</li>" for p in hub.problems)
         html += (
             "<h3 class='cr-sub'>Problems</h3><p>Some of what was asked for could not be "
-            f"included:</p><ul class='cr-problems'>{items}</ul>"
+            f"included:</p><ul class='cr-problems {PLAIN_TEXT}'>{items}</ul>"
         )
     return HubSection("cover", "", html)
 
@@ -763,10 +765,13 @@ def _statutory_section(hub: Hub) -> HubSection:
         html += _none("No school has a statutory gap recorded.")
     clear = [g.name for g in gaps if not g.has_gaps]
     if clear:
-        html += f"<p>Nothing outstanding: {escape(', '.join(clear))}.</p>"
+        html += f"<p class='{PLAIN_TEXT}'>Nothing outstanding: {escape(', '.join(clear))}.</p>"
     never = [s.name for s in hub.schools if s.id not in hub.reviews]
     if never:
-        html += f"<p class='cr-muted'>Not checked, no review: {escape(', '.join(never))}.</p>"
+        html += (
+            f"<p class='cr-muted {PLAIN_TEXT}'>Not checked, no review: "
+            f"{escape(', '.join(never))}.</p>"
+        )
     return HubSection("statutory", title, html)
 
 

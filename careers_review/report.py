@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from .charts import benchmark_scores_png, maturity_profile_png
 from .content import Framework
 from .errors import CareersReviewError, InputError
 from .files import atomic_write_bytes
@@ -22,6 +21,7 @@ from .store import Store
 from .summary import benchmark_scores, change_since, levels, profile, provider_access
 
 __all__ = [
+    "PLAIN_TEXT",
     "REPORT_TEMPLATE",
     "REPORT_WORKBOOK",
     "Section",
@@ -33,6 +33,9 @@ __all__ = [
 
 REPORT_WORKBOOK = "05_governor_report.ipynb"
 REPORT_TEMPLATE = "careers_report"
+#: Classes that keep MathJax (JupyterLab and Voilà use version 3, the classic notebook 2) out
+#: of HTML shown in a notebook or an app: a note saying "$5 or $6" is text, not a formula.
+PLAIN_TEXT = "mathjax_ignore tex2jax_ignore"
 
 _DUTY = {"met": "Met", "not_met": "Not met", "not_sure": "Not sure", "": "Not yet checked"}
 _STATUS = {
@@ -102,6 +105,8 @@ def report_sections(
     store: Store, framework: Framework, school_id: str, review_id: str = ""
 ) -> list[Section]:
     """The report for a school's review (its latest when no review is named)."""
+    from .charts import benchmark_scores_png, maturity_profile_png  # matplotlib: only when drawn
+
     school: School = store.school(school_id)
     review = store.review(review_id) if review_id else store.latest_review(school_id)
     if review is None:
@@ -315,7 +320,10 @@ def show_governor_report(
     for section in sections:
         heading = f"<h2 class='cr-section cr-section-{section.key}'>{escape(section.title)}</h2>"
         display(
-            HTML(f"<div class='cr-report'>{heading if section.title else ''}{section.html}</div>")
+            HTML(
+                f"<div class='cr-report {PLAIN_TEXT}'>"
+                f"{heading if section.title else ''}{section.html}</div>"
+            )
         )
         if section.chart:
             display(Image(data=section.chart, format="png"))

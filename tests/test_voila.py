@@ -159,6 +159,7 @@ def test_browser_cannot_run_code_in_the_kernel(voila_server, tmp_path):
     """Only widget messages reach a served kernel: an execute request is dropped."""
     import asyncio
     import uuid
+    from concurrent.futures import ThreadPoolExecutor
 
     from tornado.websocket import websocket_connect
 
@@ -215,7 +216,9 @@ def test_browser_cannot_run_code_in_the_kernel(voila_server, tmp_path):
         socket.close()
         return replies
 
-    replies = asyncio.run(talk())
+    # Its own thread and loop: Playwright's sync API may hold an event loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        replies = pool.submit(asyncio.run, talk()).result(timeout=60)
     assert "kernel_info_reply" in replies  # the channel was live
     assert "execute_reply" not in replies and "execute_input" not in replies
     assert not marker.exists()

@@ -52,11 +52,11 @@ class RoleView(View):
         super().__init__(session)
         self.school = school
         fw = session.framework
-        self.checks: dict[str, tuple[w.ToggleButtons, w.Text]] = {}
+        self.checks: dict[str, tuple[w.ToggleButtons, w.Textarea]] = {}
         rows = []
         for item in fw.careers_leader_responsibilities:
             toggle = _toggle(RESPONSIBILITY_CHOICES, "", "Where we are")
-            note = w.Text(description="Note", continuous_update=True, layout=_NOTE)
+            note = w.Textarea(description="Note", continuous_update=True, rows=2, layout=_NOTE)
             self.on_edit(toggle, lambda v, i=item.id: v and session.set_responsibility(i, status=v))
             self.on_edit(note, lambda v, i=item.id: session.set_responsibility(i, note=v))
             self.checks[item.id] = (toggle, note)

@@ -41,6 +41,7 @@ from ..evidence import (
 )
 from ..evidence.encounters import ENCOUNTER_TYPES, TYPE_LABELS
 from ..model import KPI, Action, Plan, Priority, School
+from ..report import PLAIN_TEXT
 from .common import STYLE, SaveStatusView, View, section
 from .session import ReviewSession
 
@@ -331,7 +332,7 @@ def _missing(text: str) -> str:
 
 
 def _wrap(css: str, *chunks: str) -> str:
-    return f"<div class='cr-impact {css}'>{''.join(chunks)}</div>"
+    return f"<div class='cr-impact {PLAIN_TEXT} {css}'>{''.join(chunks)}</div>"
 
 
 def _unavailable(
@@ -353,7 +354,7 @@ def _header_part(session: ReviewSession) -> Part:
     return Part(
         STYLE
         + IMPACT_STYLE
-        + "<div class='cr-impact cr-impact-header'>"
+        + f"<div class='cr-impact {PLAIN_TEXT} cr-impact-header'>"
         + f"<h1 class='cr-school-name'>{escape(session.school.name)}</h1>"
         + _p(f"Impact evaluation, academic year {session.review.academic_year}", "cr-muted")
         + _p(

@@ -3,6 +3,8 @@
 The plan editor rebuilds a `Plan` from what is on screen after every edit and hands it to
 the session. A value that cannot be stored (a KPI target that is not a number, a due date in
 the past on a new action) is explained next to its field and the last good value is kept.
+Sentences (an action, its success measure, a milestone) sit in text areas: a single-line box
+would drop the line breaks of a longer note, and the first keystroke would save it without them.
 """
 
 from __future__ import annotations
@@ -141,11 +143,12 @@ class ActionRow(_Row):
     def __init__(self, editor: PlanEditor, action: Action, new: bool) -> None:
         super().__init__(editor)
         self.id, self.new, self.stored_due = action.id, new, action.due_date
-        self.what = w.Text(
+        self.what = w.Textarea(
             action.what,
             description="Action",
             placeholder="What will be done",
             continuous_update=True,
+            rows=2,
             style=_SMALL,
             layout=w.Layout(width="520px"),
         )
@@ -167,10 +170,11 @@ class ActionRow(_Row):
             style=_SMALL,
             layout=w.Layout(width="520px"),
         )
-        self.measure = w.Text(
+        self.measure = w.Textarea(
             action.success_measure,
             description="Success measure",
             continuous_update=True,
+            rows=2,
             style={"description_width": "120px"},
             layout=w.Layout(width="520px"),
         )
@@ -211,10 +215,11 @@ class ActionRow(_Row):
 class MilestoneRow(_Row):
     def __init__(self, editor: PlanEditor, milestone: Milestone) -> None:
         super().__init__(editor)
-        self.what = w.Text(
+        self.what = w.Textarea(
             milestone.what,
             description="Milestone",
             continuous_update=True,
+            rows=2,
             style=_SMALL,
             layout=w.Layout(width="520px"),
         )

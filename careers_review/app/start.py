@@ -1,5 +1,6 @@
 """The start page around the profile editor: static HTML, so it reads the same in Voilà,
-JupyterLab and an executed notebook. Every value a user typed goes through `escape`.
+JupyterLab and an executed notebook. Every value a user typed goes through `escape`, and the
+page is marked so that MathJax leaves a '$' in a school's name alone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from urllib.parse import quote
 from ..content import Framework
 from ..errors import UnknownSchoolError
 from ..model import School
+from ..report import PLAIN_TEXT
 from ..store import Store
 from ..summary import profile
 
@@ -138,7 +140,7 @@ def start_page_parts(
     store: Store, framework: Framework, school_id: str = "", workbooks: Path | None = None
 ) -> tuple[str, School | None, str]:
     """The page around the profile: (HTML above it, the school or None, HTML below it)."""
-    top = [_STYLE, "<div class='cr-start'>"]
+    top = [_STYLE, f"<div class='cr-start {PLAIN_TEXT}'>"]
     school = None
     if school_id:
         try:
@@ -149,7 +151,7 @@ def start_page_parts(
                 f"<strong>{escape(school_id)}</strong> in this hub. "
                 "Choose one from the list below.</p>"
             )
-    bottom = ["<div class='cr-start'>"]
+    bottom = [f"<div class='cr-start {PLAIN_TEXT}'>"]
     if school is not None:
         top += [f"<h1 class='cr-school-name'>{escape(school.name)}</h1>", "<h2>School profile</h2>"]
         bottom += [
