@@ -8,6 +8,7 @@ school, so a batch stopped half-way can be resumed and ends as if it had run str
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -101,6 +102,13 @@ def _notebook_parameters(path: Path) -> set[str]:
     return set(papermill.inspect_notebook(str(path)))
 
 
+def _shown(cell: str, *, quote: bool = True, limit: int = 60) -> str:
+    """A cell of the user's file for a one-line message: quoted (or bare, when it is plain
+    printable text), with line breaks and control characters escaped, and cut short."""
+    text = cell if not quote and cell.isprintable() else repr(cell)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def read_schools_csv(
     path: str | os.PathLike[str], parameters: Iterable[str] = ()
 ) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
@@ -116,16 +124,22 @@ def read_schools_csv(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-    rows = list(csv.reader(text.splitlines()))
+        text = text.removeprefix("\u00ef\u00bb\u00bf")  # a UTF-8 byte-order mark, read so
+    rows: list[list[str]] = []
+    try:
+        # newline="" keeps a line break typed inside a quoted cell (Alt+Enter in Excel) in it.
+        for row in csv.reader(io.StringIO(text, newline="")):
+            rows.append(row)
+    except csv.Error as exc:
+        raise InputError(f"{path}: row {len(rows) + 1}: not valid CSV ({exc})") from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError(f"{path}: empty file (expected a header row with school_id and name)")
     header = [cell.strip() for cell in rows[0]]
     id_column = next((c for c in _ID_COLUMNS if c in header), None)
     missing = [c for c in (id_column or "school_id", "name") if c not in header]
     if missing:
-        raise InputError(
-            f"{path}: row 1: missing column {', '.join(missing)} (found: {', '.join(header)})"
-        )
+        found = ", ".join(_shown(cell, quote=False) for cell in header)
+        raise InputError(f"{path}: row 1: missing column {', '.join(missing)} (found: {found})")
     known = {*_ID_COLUMNS, "name", *parameters}
     warnings = [
         f"{path}: column {column!r} is not a parameter of the chosen workbooks: ignored"
@@ -147,7 +161,7 @@ def read_schools_csv(
             problems.append(f"{path}: row {number}: {id_column}: missing")
         elif not re.fullmatch(SAFE_ID, school_id):
             problems.append(
-                f"{path}: row {number}: {id_column}: {school_id!r} cannot be a folder name "
+                f"{path}: row {number}: {id_column}: {_shown(school_id)} cannot be a folder name "
                 "(use letters, digits, '-' and '_')"
             )
         elif school_id in seen:

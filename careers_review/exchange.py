@@ -52,11 +52,29 @@ def _read_json(path: Path) -> object:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}: line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}"
         ) from None
+    except _TooLong as exc:
+        raise InputError(f"{path}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not valid JSON: lists or objects nested too deeply") from None
+
+
+class _TooLong(ValueError):
+    pass
+
+
+def _json_int(text: str) -> int:
+    # Python refuses to read an integer of more than 4,300 digits with a ValueError of its own.
+    # (NaN and numbers too large for a float are read here and refused, with their place in the
+    # document, by parse_document.)
+    try:
+        return int(text)
+    except ValueError:
+        raise _TooLong(f"the number {text[:12]}... has too many digits") from None
 
 
 def _read_all(

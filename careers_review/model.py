@@ -7,6 +7,7 @@ tomorrow, by this version or a later one, and compared byte for byte.
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -46,7 +47,7 @@ __all__ = [
 SCHEMA_VERSION = 1
 #: Ids become folder and file names in batch output: letters, digits, '-' and '_' only.
 SAFE_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})/(\d{2})\Z", re.ASCII)
 
 Focus = Literal["strength", "priority", "neither"]
 ActionStatus = Literal["not_started", "in_progress", "done", "dropped"]
@@ -245,11 +246,57 @@ def dump_json(doc: BaseModel) -> str:
 _KINDS: dict[str, type[_Doc]] = {"school": School, "review": Review}
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 def _where(loc: tuple) -> str:
+    """A field's place as `plan.priorities[0].title`; a key of the user's own that is not a
+    plain word is quoted, so the message stays on one line."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.match(str(part)):
+            out += f".{part}" if out else str(part)
+        else:
+            out += f"[{_short(str(part))}]"
     return out
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A user's value for a one-line message: quoted, escaped and cut short."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer of more digits than Python will write out
+        text = "a number with too many digits"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unstorable(data: Any) -> tuple[tuple, str] | None:
+    """The first value a document could hold but never write back as JSON text: NaN or an
+    infinity (written as bare NaN, which JSON does not allow), or text with half of a UTF-16
+    pair, which cannot be saved as UTF-8."""
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return loc, f"{value} is not a number that can be saved (give a number, or none)"
+        if isinstance(value, str) and _LONE_SURROGATE.search(value):
+            return loc, "the text holds a broken character (half of a UTF-16 surrogate pair)"
+        if isinstance(value, dict):
+            items = list(value.items())
+        elif isinstance(value, list):
+            items = list(enumerate(value))
+        else:
+            continue
+        for key, item in reversed(items):
+            if isinstance(key, str) and _LONE_SURROGATE.search(key):
+                return (*loc, key), "the key holds a broken character (half of a surrogate pair)"
+            stack.append(((*loc, key), item))
+    return None
 
 
 def parse_document(data: Any, source: str = "document") -> School | Review:
@@ -257,13 +304,17 @@ def parse_document(data: Any, source: str = "document") -> School | Review:
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a JSON object with a 'kind' of school or review")
     kind = data.get("kind")
-    if kind not in _KINDS:
-        raise InputError(f"{source}: kind: expected 'school' or 'review', got {kind!r}")
+    if not isinstance(kind, str) or kind not in _KINDS:
+        raise InputError(f"{source}: kind: expected 'school' or 'review', got {_short(kind)}")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:
         raise InputError(
-            f"{source}: schema_version: this version reads {SCHEMA_VERSION}, got {version!r}"
+            f"{source}: schema_version: this version reads {SCHEMA_VERSION}, got {_short(version)}"
         )
+    unstorable = _unstorable(data)
+    if unstorable:
+        loc, problem = unstorable
+        raise InputError(f"{source}: {_where(loc)}: {problem}")
     try:
         return _KINDS[kind].model_validate(data)
     except ValidationError as exc:
@@ -283,18 +334,19 @@ def check_review(review: Review, framework: Framework, source: str = "review") -
     for theme_id, rating in review.ratings.items():
         if theme_id not in themes:
             raise InputError(
-                f"{source}: ratings.{theme_id}: unknown theme (this framework has: "
+                f"{source}: {_where(('ratings', theme_id))}: unknown theme (this framework has: "
                 f"{', '.join(sorted(themes))})"
             )
         if rating.level is not None and not 1 <= rating.level <= top:
             raise InputError(
-                f"{source}: ratings.{theme_id}.level: {rating.level} is out of range 1 to {top}"
+                f"{source}: ratings.{theme_id}.level: {_short(rating.level)} is out of range "
+                f"1 to {top}"
             )
     roles = {role.id for role in framework.key_roles}
     for index, participant in enumerate(review.participants):
         if participant.role and participant.role not in roles:
             raise InputError(
-                f"{source}: participants[{index}].role: unknown role {participant.role!r}"
+                f"{source}: participants[{index}].role: unknown role {_short(participant.role)}"
             )
     checks = [
         (
@@ -318,7 +370,9 @@ def check_review(review: Review, framework: Framework, source: str = "review") -
     for where, given, known in checks:
         unknown = sorted(set(given) - known)
         if unknown:
-            raise InputError(f"{source}: {where}.{unknown[0]}: not in this framework")
+            raise InputError(
+                f"{source}: {_where((*where.split('.'), unknown[0]))}: not in this framework"
+            )
     benchmarks = {b.number for b in framework.benchmarks}
     for p_index, priority in enumerate(review.plan.priorities):
         links = [("link", priority.link)] + [
@@ -333,6 +387,6 @@ def check_review(review: Review, framework: Framework, source: str = "review") -
             if bad:
                 raise InputError(
                     f"{source}: plan.priorities[{p_index}].{field}: "
-                    f"{link!r} is not in this framework"
+                    f"{_short(link)} is not in this framework"
                 )
     return review

@@ -50,6 +50,12 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a list or mapping cannot be a key", key_node.start_mark
+            ) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -71,10 +77,18 @@ def _read_sections(path: Path) -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkError(f"{path}:{where}: not valid YAML: {problem}") from None
+        raise FrameworkError(f"{path}: {_yaml_problem(exc, text)}") from None
+    except RecursionError:
+        raise FrameworkError(
+            f"{path}: not valid YAML: lists or mappings nested too deeply"
+        ) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML builds dates and numbers with Python's own constructors, which can refuse a
+        # value that looks right to the parser: 2025-02-30, or an integer of 5,000 digits.
+        detail = str(exc)
+        if "integer string conversion" in detail:
+            detail = "a number has too many digits"
+        raise FrameworkError(f"{path}: not valid YAML: {_one_line(detail)}") from None
     if not isinstance(data, dict):
         raise FrameworkError(f"{path}: expected a mapping of sections ({', '.join(SECTIONS)})")
     unknown = [key for key in data if key not in SECTIONS]
@@ -85,17 +99,47 @@ def _read_sections(path: Path) -> dict[str, Any]:
     return data
 
 
+def _one_line(text: str, limit: int = 200) -> str:
+    """Text from a library or a user's file, fit for one line of a message."""
+    text = " ".join(text.split()) or "no details"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """'line N: not valid YAML: what is wrong', on one line, for any error PyYAML raises."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        character = exc.character
+        shown = f"#x{character:04x}" if isinstance(character, int) else repr(character)
+        return f"line {line}: not valid YAML: the character {shown} is not allowed"
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = f"line {mark.line + 1}: " if mark else ""
+    return f"{where}not valid YAML: {_one_line(problem)}"
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 def _location(loc: tuple) -> str:
+    """`maturity_model.themes[0].descriptors`; a key that is not a plain word is quoted, so a
+    key holding a line break or a long text cannot spill the message over several lines."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _PLAIN_KEY.match(str(part)):
             out += f".{part}" if out else str(part)
+        else:
+            out += f"[{_one_line(repr(part), 60)}]"
     return out
 
 
-def _validate(sections: dict[str, Any], origin: dict[str, Path]) -> Framework:
+def _validate(
+    sections: dict[str, Any], origin: dict[str, Path], given: Path | None = None
+) -> Framework:
+    """The framework, or a FrameworkError naming the file to fix: `given` (a hub's file) when
+    one was given, even where the check fails in a built-in section it no longer fits."""
     try:
         return Framework.model_validate(sections)
     except ValidationError as exc:
@@ -110,9 +154,14 @@ def _validate(sections: dict[str, Any], origin: dict[str, Path]) -> Framework:
         elif first["type"] == "missing":
             message = "required key is missing"
         where = _location(loc)
-        raise FrameworkError(
-            f"{path}: {where}: {message}" if where else f"{path}: {message}"
-        ) from None
+        message = _one_line(message)
+        problem = f"{where}: {message}" if where else message
+        if given is not None and path != given:
+            # The hub's sections and ours do not fit together: the hub's file is what to fix.
+            raise FrameworkError(
+                f"{given}: does not fit the built-in {section} ({path.name}): {problem}"
+            ) from None
+        raise FrameworkError(f"{path}: {problem}") from None
 
 
 def _builtin_sections() -> tuple[dict[str, Any], dict[str, Path]]:
@@ -148,7 +197,7 @@ def load_framework(path: str | os.PathLike[str] | None = None) -> Framework:
     for key, value in own.items():
         sections[key] = value
         origin[key] = path
-    return _validate(sections, origin)
+    return _validate(sections, origin, path)
 
 
 def data_dir_framework(data_dir: Path, override: str | os.PathLike[str] | None = None) -> Framework:

@@ -73,7 +73,14 @@ class Table:
 
 def bad_cell(source: str, row: int, column: str, problem: str) -> InputError:
     """The one message shape for a bad value: `file: row N: column: problem`."""
-    return InputError(f"{source}: row {row}: {column}: {problem}")
+    return InputError(f"{source}: row {row}: {_heading(column)}: {problem}")
+
+
+def _heading(column: str, limit: int = 80) -> str:
+    """A column heading for a one-line message: as it is when it is plain printable text,
+    otherwise quoted with its line breaks and control characters escaped; long ones cut."""
+    shown = column if column.isprintable() else repr(column)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def _separator_hint(header: Sequence[str]) -> str:

@@ -433,13 +433,29 @@ def _parse_count(text: str) -> Measure:
     code = _code(value)
     if code is not None:
         return Measure(None, code)
-    if value.isdigit():
+    if _whole_number(value):
+        if len(value) > _MAX_DIGITS:
+            raise _BadValue(f"{_short(text)} is too large for a number of pupils")
         return Measure(int(value))
     raise _BadValue(
-        f"{text!r} is not a number of pupils or a DfE code ({_CODE_HINT})"
-        if not value.lstrip("-").isdigit()
-        else f"{text!r} is negative; a number of pupils cannot be"
+        f"{_short(text)} is not a number of pupils or a DfE code ({_CODE_HINT})"
+        if not _whole_number(value.lstrip("-"))
+        else f"{_short(text)} is negative; a number of pupils cannot be"
     )
+
+
+#: A count with more digits than this is not a number of pupils (England's cohort has six).
+_MAX_DIGITS = 9
+
+
+def _whole_number(text: str) -> bool:
+    """Digits 0 to 9 only: str.isdigit() also passes '²' and other digits int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def _parse_percent(text: str) -> Measure:
@@ -451,9 +467,11 @@ def _parse_percent(text: str) -> Measure:
     try:
         parsed = float(number)
     except ValueError:
-        raise _BadValue(f"{text!r} is not a percentage or a DfE code ({_CODE_HINT})") from None
+        raise _BadValue(
+            f"{_short(text)} is not a percentage or a DfE code ({_CODE_HINT})"
+        ) from None
     if not 0 <= parsed <= 100:
-        raise _BadValue(f"{text!r} is not a percentage between 0 and 100")
+        raise _BadValue(f"{_short(text)} is not a percentage between 0 and 100")
     return Measure(int(parsed) if parsed.is_integer() else parsed, None, "%")
 
 
@@ -708,14 +726,19 @@ def _read_wide(
                 f"{values[at['RECTYPE']]!r} is not a record type (a number for a school, "
                 "LA or NAT)",
             )
+    if not schools:
+        raise InputError(
+            f"{table.source}: no school rows (RECTYPE 1 or 2, with a URN) in this file, "
+            "only local authority or England rows"
+        )
     return "", schools, las, england
 
 
 def _academic_year(time_period: str) -> str | None:
     value = time_period.strip()
-    if len(value) == 6 and value.isdigit() and (int(value[:4]) + 1) % 100 == int(value[4:]):
+    if len(value) == 6 and _whole_number(value) and (int(value[:4]) + 1) % 100 == int(value[4:]):
         return f"{value[:4]}/{value[4:]}"
-    if len(value) == 4 and value.isdigit():
+    if len(value) == 4 and _whole_number(value):
         return value
     return None
 

@@ -333,6 +333,8 @@ def _pupils(text: str) -> int | None:
     value = text.strip().replace(",", "")
     if not value:
         return None
-    if not value.isdigit():
-        raise ValueError(f"{text!r} is not a number of pupils (a whole number, or leave it blank)")
+    # isascii: str.isdigit() also passes '²', which int() refuses.
+    if not (value.isascii() and value.isdigit()) or len(value) > 7:
+        shown = repr(text) if len(text) <= 40 else repr(text[:37]) + "..."
+        raise ValueError(f"{shown} is not a number of pupils (a whole number, or leave it blank)")
     return int(value)
