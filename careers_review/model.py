@@ -324,6 +324,8 @@ def parse_document(data: Any, source: str = "document") -> School | Review:
             message = "unknown field"
         elif first["type"] == "missing":
             message = "required field is missing"
+        elif first["type"] == "string_pattern_mismatch" and first["loc"][-1] in ("id", "school_id"):
+            message = "use 1 to 64 letters, digits, '-' or '_' (no spaces, dots or slashes)"
         raise InputError(f"{source}: {_where(tuple(first['loc']))}: {message}") from None
 
 

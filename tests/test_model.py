@@ -81,7 +81,7 @@ def test_every_sample_file_is_canonical():
         ({"academic_year": "2025/27"}, "academic_year: must look like 2025/26"),
         ({"review_date": "31/10/2025"}, "review_date:"),
         ({"colour": "red"}, "colour: unknown field"),
-        ({"id": "../escape"}, "id: String should match pattern"),
+        ({"id": "../escape"}, "id: use 1 to 64 letters, digits, '-' or '_'"),
         ({"ratings": {"leaders_vision": {"level": 0}}}, "ratings.leaders_vision.level:"),
     ],
 )

@@ -68,5 +68,5 @@ def test_imported_review_with_climbing_id_writes_nothing(tmp_path, capsys):
     path = tmp_path / "review.json"
     path.write_text(json.dumps(review), encoding="utf-8")
     assert main(["import", str(path), "--data-dir", str(tmp_path / "data")]) == 2
-    assert "id: String should match pattern" in capsys.readouterr().err
+    assert "id: use 1 to 64 letters, digits, '-' or '_'" in capsys.readouterr().err
     assert not (tmp_path / "data").exists() and not (tmp_path.parent / "outside").exists()

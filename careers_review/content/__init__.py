@@ -165,6 +165,13 @@ def _validate(
 
 
 def _builtin_sections() -> tuple[dict[str, Any], dict[str, Path]]:
+    """The shipped sections, read once; callers get their own top-level dicts to change."""
+    sections, origin = _read_builtin()
+    return dict(sections), dict(origin)
+
+
+@lru_cache(maxsize=1)
+def _read_builtin() -> tuple[dict[str, Any], dict[str, Path]]:
     sections: dict[str, Any] = {}
     origin: dict[str, Path] = {}
     for path in sorted(BUILTIN_DIR.glob("*.yaml")):
