@@ -23,6 +23,7 @@ __all__ = [
     "maturity_profile_png",
     "plain_text",
     "png_bytes",
+    "previous_markers",
 ]
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
@@ -30,6 +31,22 @@ CURRENT_COLOUR = "#0072B2"
 PREVIOUS_COLOUR = "#E69F00"
 _UNAGREED = "#BBBBBB"
 P = ParamSpec("P")
+
+
+def previous_markers(ax, points: list[tuple[float, float]], label: str, size: float = 120) -> None:
+    """Last time's values as black-edged orange diamonds: one look for 'before' on every chart."""
+    if points:
+        ax.scatter(
+            [x for x, _ in points],
+            [y for _, y in points],
+            marker="D",
+            s=size,
+            color=PREVIOUS_COLOUR,
+            edgecolor="black",
+            linewidth=1.2,
+            label=label,
+            zorder=3,
+        )
 
 
 def png_bytes(fig: Figure, *, tight: bool = True) -> bytes:
@@ -81,20 +98,9 @@ def maturity_profile_png(
     for row, level in zip(rows, agreed, strict=True):
         if level is None:
             ax.text(0.08, row, "not agreed yet", va="center", fontsize=12, color="#444444")
-    if previous and any(previous.get(t.id) for t in themes):
+    if previous:
         points = [(previous.get(t.id), row) for t, row in zip(themes, rows, strict=True)]
-        points = [(x, y) for x, y in points if x]
-        ax.scatter(
-            [x for x, _ in points],
-            [y for _, y in points],
-            marker="D",
-            s=140,
-            color=PREVIOUS_COLOUR,
-            edgecolor="black",
-            linewidth=1.2,
-            label=previous_label,
-            zorder=3,
-        )
+        previous_markers(ax, [(x, y) for x, y in points if x], previous_label, size=140)
     ax.set_yticks(rows, [t.name for t in themes], fontsize=13)
     ax.set_xticks(
         range(1, top + 1), [f"{lv.number} {lv.name}" for lv in framework.levels], fontsize=12
@@ -134,18 +140,7 @@ def benchmark_scores_png(
         for s, row in zip(scores, rows, strict=True)
         if s.previous_percent is not None
     ]
-    if before:
-        ax.scatter(
-            [x for x, _ in before],
-            [y for _, y in before],
-            marker="D",
-            s=110,
-            color=PREVIOUS_COLOUR,
-            edgecolor="black",
-            linewidth=1.2,
-            label=previous_label,
-            zorder=3,
-        )
+    previous_markers(ax, before, previous_label, size=110)
     ax.set_yticks(rows, [f"{s.number} {s.name}" for s in scores], fontsize=12)
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of criteria achieved", fontsize=12)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 __all__ = [
     "CareersReviewError",
     "FrameworkError",
@@ -10,6 +13,8 @@ __all__ = [
     "StoreError",
     "UnknownReviewError",
     "UnknownSchoolError",
+    "field_path",
+    "quoted",
 ]
 
 
@@ -48,3 +53,29 @@ class UnknownReviewError(NotFoundError, InputError):
 
 class StoreError(CareersReviewError):
     """The store file cannot be opened or written (corrupt, locked, read-only)."""
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def quoted(value: Any, limit: int = 60) -> str:
+    """A user's value for a one-line message: quoted, escaped and cut short."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer of more digits than Python will write out
+        text = "a number with too many digits"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def field_path(loc: tuple) -> str:
+    """A field's place as `plan.priorities[0].title`. A key of the user's own that is not a
+    plain word is quoted, so a key holding a line break cannot spill a message over lines."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.match(str(part)):
+            out += f".{part}" if out else str(part)
+        else:
+            out += f"[{quoted(part)}]"
+    return out

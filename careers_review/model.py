@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import InputError
+from .errors import InputError, field_path, quoted
 
 if TYPE_CHECKING:
     from .content import Framework
@@ -246,32 +246,6 @@ def dump_json(doc: BaseModel) -> str:
 _KINDS: dict[str, type[_Doc]] = {"school": School, "review": Review}
 
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def _where(loc: tuple) -> str:
-    """A field's place as `plan.priorities[0].title`; a key of the user's own that is not a
-    plain word is quoted, so the message stays on one line."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _PLAIN_KEY.match(str(part)):
-            out += f".{part}" if out else str(part)
-        else:
-            out += f"[{_short(str(part))}]"
-    return out
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    """A user's value for a one-line message: quoted, escaped and cut short."""
-    try:
-        text = repr(value)
-    except ValueError:  # an integer of more digits than Python will write out
-        text = "a number with too many digits"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -305,16 +279,16 @@ def parse_document(data: Any, source: str = "document") -> School | Review:
         raise InputError(f"{source}: expected a JSON object with a 'kind' of school or review")
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in _KINDS:
-        raise InputError(f"{source}: kind: expected 'school' or 'review', got {_short(kind)}")
+        raise InputError(f"{source}: kind: expected 'school' or 'review', got {quoted(kind)}")
     version = data.get("schema_version")
     if type(version) is not int or version != SCHEMA_VERSION:
         raise InputError(
-            f"{source}: schema_version: this version reads {SCHEMA_VERSION}, got {_short(version)}"
+            f"{source}: schema_version: this version reads {SCHEMA_VERSION}, got {quoted(version)}"
         )
     unstorable = _unstorable(data)
     if unstorable:
         loc, problem = unstorable
-        raise InputError(f"{source}: {_where(loc)}: {problem}")
+        raise InputError(f"{source}: {field_path(loc)}: {problem}")
     try:
         return _KINDS[kind].model_validate(data)
     except ValidationError as exc:
@@ -326,7 +300,7 @@ def parse_document(data: Any, source: str = "document") -> School | Review:
             message = "required field is missing"
         elif first["type"] == "string_pattern_mismatch" and first["loc"][-1] in ("id", "school_id"):
             message = "use 1 to 64 letters, digits, '-' or '_' (no spaces, dots or slashes)"
-        raise InputError(f"{source}: {_where(tuple(first['loc']))}: {message}") from None
+        raise InputError(f"{source}: {field_path(tuple(first['loc']))}: {message}") from None
 
 
 def check_review(review: Review, framework: Framework, source: str = "review") -> Review:
@@ -336,19 +310,19 @@ def check_review(review: Review, framework: Framework, source: str = "review") -
     for theme_id, rating in review.ratings.items():
         if theme_id not in themes:
             raise InputError(
-                f"{source}: {_where(('ratings', theme_id))}: unknown theme (this framework has: "
-                f"{', '.join(sorted(themes))})"
+                f"{source}: {field_path(('ratings', theme_id))}: unknown theme "
+                f"(this framework has: {', '.join(sorted(themes))})"
             )
         if rating.level is not None and not 1 <= rating.level <= top:
             raise InputError(
-                f"{source}: ratings.{theme_id}.level: {_short(rating.level)} is out of range "
+                f"{source}: ratings.{theme_id}.level: {quoted(rating.level)} is out of range "
                 f"1 to {top}"
             )
     roles = {role.id for role in framework.key_roles}
     for index, participant in enumerate(review.participants):
         if participant.role and participant.role not in roles:
             raise InputError(
-                f"{source}: participants[{index}].role: unknown role {_short(participant.role)}"
+                f"{source}: participants[{index}].role: unknown role {quoted(participant.role)}"
             )
     checks = [
         (
@@ -373,7 +347,7 @@ def check_review(review: Review, framework: Framework, source: str = "review") -
         unknown = sorted(set(given) - known)
         if unknown:
             raise InputError(
-                f"{source}: {_where((*where.split('.'), unknown[0]))}: not in this framework"
+                f"{source}: {field_path((*where.split('.'), unknown[0]))}: not in this framework"
             )
     benchmarks = {b.number for b in framework.benchmarks}
     for p_index, priority in enumerate(review.plan.priorities):
@@ -389,6 +363,6 @@ def check_review(review: Review, framework: Framework, source: str = "review") -
             if bad:
                 raise InputError(
                     f"{source}: plan.priorities[{p_index}].{field}: "
-                    f"{_short(link)} is not in this framework"
+                    f"{quoted(link)} is not in this framework"
                 )
     return review

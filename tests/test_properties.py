@@ -48,6 +48,7 @@ from careers_review.model import SAFE_ID, Review, School, check_review, dump_jso
 from careers_review.store import Store
 
 from .conftest import SAMPLE
+from .test_evidence_destinations import STEMS
 
 EVIDENCE = SAMPLE / "evidence"
 
@@ -821,18 +822,7 @@ def test_read_schools_csv_gives_rows_or_an_input_error(folder, data, parameters)
 # ---------------------------------------------------------------------------------------------
 # Destinations (DfE KS4, KS5 and Explore Education Statistics shapes)
 
-KS4_STEMS = [
-    "OVERALL_DEST",
-    "APPREN",
-    "EMPLOYMENT",
-    "EDUCATION",
-    "FE",
-    "SCH_6TH",
-    "SIXTH_COL",
-    "OTHER_EDU",
-    "NOT_SUSTAINED",
-    "UNKNOWN",
-]
+KS4_STEMS = STEMS  # the published column stems, written out once in the destinations tests
 
 
 def _ks4() -> tuple[list[str], list[list[str]]]:

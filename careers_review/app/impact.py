@@ -20,7 +20,7 @@ from pathlib import Path
 import ipywidgets as w
 from matplotlib.figure import Figure
 
-from ..charts import CURRENT_COLOUR, PREVIOUS_COLOUR, png_bytes
+from ..charts import CURRENT_COLOUR, png_bytes, previous_markers
 from ..content import Framework
 from ..errors import InputError
 from ..evidence import (
@@ -1022,18 +1022,7 @@ def survey_png(
             for change, row in zip(changes, rows, strict=True)
             if change.previous is not None
         ]
-        if before:
-            ax.scatter(
-                [x for x, _ in before],
-                [y for _, y in before],
-                marker="D",
-                s=90,
-                color=PREVIOUS_COLOUR,
-                edgecolor="black",
-                linewidth=1.0,
-                label=_plain(previous_label or "Earlier survey"),
-                zorder=3,
-            )
+        previous_markers(ax, before, _plain(previous_label or "Earlier survey"), size=90)
     ax.axvline(LOW_POSITIVE, color="black", linestyle="--", linewidth=1.2, alpha=0.7, zorder=2.5)
     ax.set_yticks(rows, [_label(item) for item in items], fontsize=10)
     ax.set_xlim(0, 100)
@@ -1385,7 +1374,7 @@ def impact_app(
     Empty file arguments mean "not provided"; relative paths are taken from the current
     directory. Without a school (or with an unknown one) a picker is shown first.
     """
-    from . import _school_page
+    from . import review_page
 
     files = EvidenceFiles(
         destinations=destinations_file,
@@ -1398,19 +1387,14 @@ def impact_app(
     # Only the first build runs inside the cell; later ones come from the picker's button.
     first = {"inline": bool(school_id)}
 
-    def build(workspace, chosen: str) -> ImpactApp:
-        inline, first["inline"] = first["inline"], False
-        found = discover_evidence(workspace.data_dir / EVIDENCE_FOLDER / chosen, files)
-        session = ReviewSession(
-            workspace.store,
-            workspace.framework,
-            chosen,
-            academic_year=academic_year,
-            autosave_delay=autosave_delay,
-        )
-        app = ImpactApp(session, found, inline=inline)
+    def make(session: ReviewSession, workspace) -> ImpactApp:
+        # Inline only for the school named in the cell (an unknown one goes through the picker).
+        inline = first["inline"] and session.school.id == school_id
+        first["inline"] = False
+        folder = workspace.data_dir / EVIDENCE_FOLDER / session.school.id
+        app = ImpactApp(session, discover_evidence(folder, files), inline=inline)
         if inline:
             app.show()
         return app
 
-    return _school_page(school_id, data_dir, framework, build)
+    return review_page(school_id, data_dir, framework, academic_year, autosave_delay, make)

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..errors import FrameworkError
+from ..errors import FrameworkError, field_path
 from .schema import (
     SECTIONS,
     Benchmark,
@@ -118,23 +118,6 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
     return f"{where}not valid YAML: {_one_line(problem)}"
 
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def _location(loc: tuple) -> str:
-    """`maturity_model.themes[0].descriptors`; a key that is not a plain word is quoted, so a
-    key holding a line break or a long text cannot spill the message over several lines."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _PLAIN_KEY.match(str(part)):
-            out += f".{part}" if out else str(part)
-        else:
-            out += f"[{_one_line(repr(part), 60)}]"
-    return out
-
-
 def _validate(
     sections: dict[str, Any], origin: dict[str, Path], given: Path | None = None
 ) -> Framework:
@@ -153,7 +136,7 @@ def _validate(
             message = "unknown key"
         elif first["type"] == "missing":
             message = "required key is missing"
-        where = _location(loc)
+        where = field_path(loc)
         message = _one_line(message)
         problem = f"{where}: {message}" if where else message
         if given is not None and path != given:
