@@ -33,16 +33,40 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import run_voila
+    from .serve import ServeOptions, run_voila
     from .store import resolve_data_dir
 
+    options = ServeOptions(
+        port=args.port,
+        ip=args.ip,
+        allow_hosts=tuple(args.allow_host or ()),
+        password_file=args.password_file,
+        cull_after=args.cull_after,
+        max_kernels=args.max_kernels,
+    )
     run_voila(
         resolve_data_dir(args.data_dir),
         framework=args.framework,
         workbooks=args.workbooks,
-        port=args.port,
-        ip=args.ip,
+        options=options,
     )
+    return EXIT_OK
+
+
+def _cmd_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from .serve import write_password_file
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password for the served app: ")
+        if getpass.getpass("Once more: ") != password:
+            print("careers-review password: error: the two passwords differ", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    path = write_password_file(args.to, password)
+    print(f"Wrote {path}: start the app with 'careers-review serve --password-file {path}'")
     return EXIT_OK
 
 
@@ -181,7 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         parents=[common],
         help="serve the workbooks as apps with Voilà",
-        description="Serve the workbooks with Voilà; / opens the start page.",
+        description="Serve the workbooks with Voilà; / opens the start page. A new login "
+        "token is printed at every start (or set CAREERS_REVIEW_TOKEN, or use "
+        "--password-file); any address but loopback needs a password file or a set token.",
     )
     serve.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
     serve.add_argument(
@@ -190,7 +216,43 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workbooks", metavar="DIR", help="workbooks folder (default: the project's)"
     )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="a host name the app answers to besides 127.0.0.1, localhost and ::1 "
+        "(repeat for several; e.g. the name a proxy forwards)",
+    )
+    serve.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="sign in with a password (FILE made by 'careers-review password') "
+        "instead of the token printed at start",
+    )
+    serve.add_argument(
+        "--cull-after",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="close a page's kernel this long after its page went away (default: 600)",
+    )
+    serve.add_argument(
+        "--max-kernels",
+        type=int,
+        default=20,
+        metavar="N",
+        help="pages open at once; beyond it a 'server is busy' page (default: 20)",
+    )
     serve.set_defaults(run=_cmd_serve)
+
+    pwd = commands.add_parser(
+        "password",
+        help="make a password file for serve --password-file",
+        description="Ask for a password (or read one line from standard input) and write its "
+        "hash to FILE, readable only by you. The password itself is never stored.",
+    )
+    pwd.add_argument("--to", required=True, metavar="FILE", help="the password file to write")
+    pwd.set_defaults(run=_cmd_password)
 
     lab = commands.add_parser(
         "lab",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KPI",
+    "MAX_TEXT",
     "SAFE_ID",
     "SCHEMA_VERSION",
     "Action",
@@ -45,6 +46,9 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+#: The most characters one text field holds: about 3,000 words, far more than any note needs,
+#: and small enough that typing can never fill the store.
+MAX_TEXT = 20_000
 #: Ids become folder and file names in batch output: letters, digits, '-' and '_' only.
 SAFE_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 _YEAR = re.compile(r"^(\d{4})/(\d{2})\Z", re.ASCII)
@@ -56,7 +60,7 @@ Link = Annotated[str, Field(pattern=r"^(theme:[a-z0-9_]+|benchmark:\d{1,2})?$")]
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_max_length=MAX_TEXT)
 
 
 class Contact(_Doc):

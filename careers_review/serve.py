@@ -2,35 +2,126 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import secrets
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import InputError
+from .files import write_private
 from .resources import START_PAGE, find_workbooks
 from .store import DATA_ENV
 from .workspace import FRAMEWORK_ENV
 
-__all__ = ["START_PAGE", "find_workbooks", "run_lab", "run_voila", "voila_argv"]
+__all__ = [
+    "START_PAGE",
+    "TOKEN_ENV",
+    "ServeOptions",
+    "find_workbooks",
+    "hash_password",
+    "read_password_file",
+    "run_lab",
+    "run_voila",
+    "voila_argv",
+    "write_password_file",
+]
 
 DEFAULT_PORT = 8866
+#: A fixed token for the served app (a hub's service file, a test); otherwise one per run.
+TOKEN_ENV = "CAREERS_REVIEW_TOKEN"
+_HASH_PREFIXES = ("argon2:", "sha1:", "sha256:", "sha512:")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Who may reach the served app, and how many kernels it keeps."""
+
+    port: int = DEFAULT_PORT
+    ip: str = "127.0.0.1"
+    allow_hosts: tuple[str, ...] = ()
+    password_file: str | None = None
+    cull_after: int = 600
+    max_kernels: int = 20
+    token: str = field(default="", repr=False)
 
 
 def _environment(data_dir: Path, framework: str | os.PathLike[str] | None) -> None:
     # Kernels inherit the server's environment: this is how each workbook finds the store.
     os.environ[DATA_ENV] = str(data_dir)
+    os.environ.pop(TOKEN_ENV, None)  # kernels never need the login token
     if framework:
         os.environ[FRAMEWORK_ENV] = str(Path(framework).resolve())
 
 
-def voila_argv(workbooks: Path, *, port: int, ip: str) -> list[str]:
+def hash_password(password: str) -> str:
+    """The form `--password-file` holds: an argon2 hash, never the password itself."""
+    from jupyter_server.auth import passwd
+
+    if len(password) < 8:
+        raise InputError("the password must have at least 8 characters")
+    return passwd(password)
+
+
+def write_password_file(path: str | os.PathLike[str], password: str) -> Path:
+    """Write the hash to `path`, readable only by its owner."""
+    return write_private(Path(path), hash_password(password) + "\n")
+
+
+def read_password_file(path: str | os.PathLike[str]) -> str:
+    """The hash in a file made by `careers-review password`."""
+    try:
+        text = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeError) as exc:
+        raise InputError(f"{path}: cannot read the password file ({exc})") from None
+    if not text.startswith(_HASH_PREFIXES) or "\n" in text:
+        raise InputError(
+            f"{path}: not a password file (make one with 'careers-review password --to {path}')"
+        )
+    return text
+
+
+def _is_loopback(ip: str) -> bool:
+    if ip == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
+def login(options: ServeOptions) -> tuple[str, str]:
+    """(token, password hash) for this run: a fixed token from the environment, a password
+    file, or else a new random token. Off loopback one of the first two must be chosen."""
+    hashed = read_password_file(options.password_file) if options.password_file else ""
+    token = options.token or os.environ.get(TOKEN_ENV, "")
+    if not _is_loopback(options.ip) and not (hashed or token):
+        raise InputError(
+            f"--ip {options.ip} can be reached from other machines: give --password-file FILE "
+            f"(made with 'careers-review password') or set {TOKEN_ENV}"
+        )
+    if not hashed and not token:
+        token = secrets.token_hex(24)
+    return token, hashed
+
+
+def voila_argv(workbooks: Path, options: ServeOptions, *, hashed_password: str = "") -> list[str]:
     """The server's settings live in workbooks/voila.json (sources stripped, tracebacks hidden,
-    no port hopping, only images served as files); only the address is given here."""
-    return [
+    no port hopping, only images served as files); the rest comes from the command line."""
+    cull_interval = max(1, min(60, options.cull_after // 4))
+    argv = [
         str(workbooks),
         f"--Voila.config_file_paths={workbooks}",
-        f"--port={port}",
-        f"--Voila.ip={ip}",
+        f"--port={options.port}",
+        f"--Voila.ip={options.ip}",
+        f"--MappingKernelManager.cull_idle_timeout={options.cull_after}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
     ]
+    if hashed_password:
+        argv.append(f"--PasswordIdentityProvider.hashed_password={hashed_password}")
+    return argv
 
 
 def run_voila(
@@ -38,16 +129,33 @@ def run_voila(
     *,
     framework: str | os.PathLike[str] | None = None,
     workbooks: str | os.PathLike[str] | None = None,
-    port: int = DEFAULT_PORT,
-    ip: str = "127.0.0.1",
+    options: ServeOptions | None = None,
 ) -> None:
     """Serve the workbooks as apps until interrupted; `/` opens the start page."""
     from .app.voila_server import CareersVoila
 
+    options = options or ServeOptions()
+    if not 1 <= options.port <= 65535:
+        raise InputError(f"--port {options.port}: choose a port from 1 to 65535")
+    if options.cull_after < 1 or options.max_kernels < 1:
+        raise InputError("--cull-after and --max-kernels must be 1 or more")
+    token, hashed = login(options)
     folder = find_workbooks(workbooks)
     _environment(data_dir, framework)
-    print(f"Serving the review workbooks on http://{ip}:{port}/ (data: {data_dir})", flush=True)
-    CareersVoila.launch_instance(argv=voila_argv(folder, port=port, ip=ip))
+    host = f"[{options.ip}]" if ":" in options.ip else options.ip
+    url = f"http://{host}:{options.port}/"
+    if token:
+        print(f"Serving the review workbooks (data: {data_dir}). Open:", flush=True)
+        print(f"    {url}?token={token}", flush=True)
+    else:
+        print(f"Serving the review workbooks on {url} (data: {data_dir});", flush=True)
+        print("    sign in with the password of the password file.", flush=True)
+    CareersVoila.launch_instance(
+        argv=voila_argv(folder, options, hashed_password=hashed),
+        token=token,
+        allow_hosts=list(options.allow_hosts),
+        max_kernels=options.max_kernels,
+    )
 
 
 def run_lab(

@@ -1,8 +1,11 @@
 """The review store: one SQLite file per data directory, append-only, safe for several writers.
 
-Every save adds a revision; nothing is updated or deleted, so an earlier state can always be
-listed and restored. Two tabs or two processes saving at once are serialised by SQLite, and a
-save made from an older revision is merged field by field with what was saved meanwhile.
+Every save adds a revision, so an earlier state can always be listed and restored. One
+exception keeps typing from filling the disk: the saves of one page (a *sitting*) that follow
+each other closely are folded into that page's newest revision, until nobody else has saved in
+between, the page pauses, or the revision has been open a while. Nothing else is ever updated,
+and nothing is deleted. Two tabs or two processes saving at once are serialised by SQLite, and
+a save made from an older revision is merged field by field with what was saved meanwhile.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,7 +37,11 @@ __all__ = [
 DATA_ENV = "CAREERS_REVIEW_DATA"
 DEFAULT_DATA_DIR = "careers-review-data"
 DB_NAME = "careers-review.sqlite"
-_FORMAT = "1"
+_FORMAT = "2"
+#: A sitting's revision takes further saves while they come within `SITTING_PAUSE` of each
+#: other and within `SITTING_SPAN` of its first save; then the next save starts a new one.
+SITTING_PAUSE = timedelta(minutes=2)
+SITTING_SPAN = timedelta(minutes=15)
 
 Kind = Literal["school", "review"]
 
@@ -49,14 +56,32 @@ CREATE TABLE IF NOT EXISTS revisions (
     saved_at  TEXT NOT NULL,
     author    TEXT NOT NULL DEFAULT '',
     data      TEXT NOT NULL,
+    sitting   TEXT NOT NULL DEFAULT '',
+    began_at  TEXT NOT NULL DEFAULT '',
     UNIQUE (kind, key, number)
 );
 CREATE INDEX IF NOT EXISTS revisions_school ON revisions (school_id, kind);
-CREATE TRIGGER IF NOT EXISTS revisions_no_update BEFORE UPDATE ON revisions
-BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS revisions_no_delete BEFORE DELETE ON revisions
 BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
 """
+
+# Only the data and time of a sitting's newest revision may change, and only by that sitting.
+_UPDATE_TRIGGER = """
+CREATE TRIGGER IF NOT EXISTS revisions_only_open_sitting BEFORE UPDATE ON revisions
+WHEN OLD.sitting = '' OR NEW.sitting IS NOT OLD.sitting OR NEW.kind IS NOT OLD.kind
+  OR NEW.key IS NOT OLD.key OR NEW.number IS NOT OLD.number
+  OR NEW.school_id IS NOT OLD.school_id OR NEW.began_at IS NOT OLD.began_at
+  OR EXISTS (SELECT 1 FROM revisions r
+             WHERE r.kind = OLD.kind AND r.key = OLD.key AND r.number > OLD.number)
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END
+"""
+
+# Format 1 had no sittings and refused every update.
+_FROM_FORMAT_1 = (
+    "ALTER TABLE revisions ADD COLUMN sitting TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE revisions ADD COLUMN began_at TEXT NOT NULL DEFAULT ''",
+    "DROP TRIGGER IF EXISTS revisions_no_update",
+)
 
 
 def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -114,19 +139,20 @@ class Store:
         *,
         create: bool = True,
         timeout: float = 5.0,
+        clock: Callable[[], datetime] | None = None,
+        sitting_pause: timedelta = SITTING_PAUSE,
     ) -> None:
         self.data_dir = resolve_data_dir(data_dir)
         self.path = self.data_dir / DB_NAME
         self._lock = threading.RLock()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._sitting_pause = sitting_pause  # zero: every save its own revision
         if not self.path.exists():
             if not create:
                 raise StoreError(
                     f"{self.path}: no store here yet (import a hub with 'careers-review import')"
                 )
-            try:
-                self.data_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"{self.data_dir}: cannot create data directory ({exc})") from None
+            _create_private(self.data_dir, self.path)
         with self._errors():
             self._db = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
@@ -138,9 +164,16 @@ class Store:
                 with self._transaction():
                     for statement in filter(str.strip, _SCHEMA.split(";\n")):
                         self._db.execute(statement)
+                    self._db.execute(_UPDATE_TRIGGER)
                     self._db.execute(
                         "INSERT OR IGNORE INTO meta (key, value) VALUES ('format', ?)", (_FORMAT,)
                     )
+            elif version == "1":
+                with self._transaction():
+                    for statement in _FROM_FORMAT_1:
+                        self._db.execute(statement)
+                    self._db.execute(_UPDATE_TRIGGER)
+                    self._db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (_FORMAT,))
             elif version != _FORMAT:
                 raise StoreError(f"{self.path}: store format {version} is not readable here")
 
@@ -294,10 +327,17 @@ class Store:
         document: School | Review,
         *,
         base_revision: int | None = None,
+        base_document: dict[str, Any] | None = None,
         author: str = "",
+        sitting: str = "",
     ) -> SaveResult:
-        """Append a revision. Pass the revision the edit started from to merge concurrent edits."""
-        return self.save_many([document], base_revisions=[base_revision], author=author)[0]
+        """Append a revision. Pass the revision the edit started from (and, from a page, the
+        document as it read it then) to merge concurrent edits; pass the page's `sitting` id
+        so that its quick successive saves fold into one revision."""
+        with self._errors(), self._transaction() as db:
+            if isinstance(document, Review) and document.school_id not in self.school_ids():
+                raise UnknownSchoolError(document.school_id, self.school_ids())
+            return self._save_one(db, document, base_revision, author, base_document, sitting)
 
     def save_many(
         self,
@@ -308,7 +348,7 @@ class Store:
     ) -> list[SaveResult]:
         """Save several documents in one transaction: all of them land, or none does."""
         bases = base_revisions or [None] * len(documents)
-        results = []
+        results: list[SaveResult] = []
         with self._errors(), self._transaction() as db:
             known_schools = set(self.school_ids())
             for document, base in zip(documents, bases, strict=True):
@@ -320,36 +360,63 @@ class Store:
         return results
 
     def _save_one(
-        self, db: sqlite3.Connection, document: School | Review, base: int | None, author: str
+        self,
+        db: sqlite3.Connection,
+        document: School | Review,
+        base: int | None,
+        author: str,
+        base_document: dict[str, Any] | None = None,
+        sitting: str = "",
     ) -> SaveResult:
         kind: Kind = document.kind
         key = document.id
-        latest = self._row(kind, key, None)
+        latest = db.execute(
+            "SELECT number, data, saved_at, sitting, began_at FROM revisions"
+            " WHERE kind = ? AND key = ? ORDER BY number DESC LIMIT 1",
+            (kind, key),
+        ).fetchone()
         mine = document.model_dump(mode="json")
         merged = False
         if latest is not None and base is not None and latest[0] != base:
-            base_row = self._row(kind, key, base)
-            if base_row is not None:
-                combined = _merge(json.loads(base_row[1]), mine, json.loads(latest[1]))
+            if base_document is None:
+                base_row = self._row(kind, key, base)
+                base_document = json.loads(base_row[1]) if base_row is not None else None
+            if base_document is not None:
+                combined = _merge(base_document, mine, json.loads(latest[1]))
                 merged = combined != mine
                 document = parse_document(combined, f"{kind} {key}")
                 mine = document.model_dump(mode="json")
-        text = dump_json(document)
         if latest is not None and json.loads(latest[1]) == mine:
-            saved_at = db.execute(
-                "SELECT saved_at FROM revisions WHERE kind = ? AND key = ? AND number = ?",
-                (kind, key, latest[0]),
-            ).fetchone()[0]
-            return SaveResult(latest[0], datetime.fromisoformat(saved_at), merged, False, document)
+            at = datetime.fromisoformat(latest[2])
+            return SaveResult(latest[0], at, merged, False, document)
+        text = dump_json(document)
+        now = self._clock()
+        if latest is not None and sitting and self._still_open(latest, base, sitting, now):
+            db.execute(
+                "UPDATE revisions SET data = ?, saved_at = ? WHERE kind = ? AND key = ?"
+                " AND number = ?",
+                (text, now.isoformat(), kind, key, latest[0]),
+            )
+            return SaveResult(latest[0], now, merged, True, document)
         number = (latest[0] if latest else 0) + 1
-        now = datetime.now(UTC)
         school_id = document.id if isinstance(document, School) else document.school_id
         db.execute(
-            "INSERT INTO revisions (kind, key, number, school_id, saved_at, author, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (kind, key, number, school_id, now.isoformat(), author, text),
+            "INSERT INTO revisions (kind, key, number, school_id, saved_at, author, data,"
+            " sitting, began_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (kind, key, number, school_id, now.isoformat(), author, text, sitting, now.isoformat()),
         )
         return SaveResult(number, now, merged, True, document)
+
+    def _still_open(self, latest: tuple, base: int | None, sitting: str, now: datetime) -> bool:
+        """Whether this save may fold into the newest revision: the same page made it, nobody
+        saved since, and the page has neither paused nor kept it open too long."""
+        number, _, saved_at, owner, began_at = latest
+        if owner != sitting or number != base or not began_at or not self._sitting_pause:
+            return False
+        return (
+            now - datetime.fromisoformat(saved_at) <= self._sitting_pause
+            and now - datetime.fromisoformat(began_at) <= SITTING_SPAN
+        )
 
     def restore(self, kind: Kind, key: str, number: int, *, author: str = "") -> SaveResult:
         """Make an earlier revision the latest again, by appending a copy of it."""
@@ -360,3 +427,18 @@ class Store:
             raise UnknownReviewError(f"{key} revision {number}")
         document = parse_document(json.loads(row[1]), f"{kind} {key} revision {number}")
         return self.save(document, author=author or f"restored revision {number}")
+
+
+def _create_private(data_dir: Path, path: Path) -> None:
+    """A new data directory is the owner's alone (0700), and so is a new store file (0600);
+    SQLite gives its -wal and -shm files the store's permissions."""
+    try:
+        if not data_dir.exists():
+            data_dir.mkdir(parents=True)
+            os.chmod(data_dir, 0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise StoreError(f"{data_dir}: cannot create the store here ({reason})") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -23,6 +24,11 @@ SAMPLE = ROOT / "sample_data"
 WORKBOOKS = ROOT / "workbooks"
 SHARED = ROOT.parent / "shared"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+#: The login token of the servers the tests start (a real user gets a new one at each start).
+TEST_TOKEN = "test-" + secrets.token_hex(12)
+SIGNED_IN = {"Authorization": f"token {TEST_TOKEN}"}
+#: The process of each server a fixture started, by base URL.
+SERVER_PIDS: dict[str, int] = {}
 
 
 def need_shared(relative: str) -> Path:
@@ -43,11 +49,12 @@ def free_port() -> int:
 
 
 def run_cli(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120, input_text: str = ""
 ) -> subprocess.CompletedProcess:
     """The real command, in its own process, as a user types it."""
     return subprocess.run(
         [sys.executable, "-m", "careers_review", *args],
+        input=input_text,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -79,13 +86,18 @@ def session_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def signed_in(url: str) -> urllib.request.Request:
+    """A request to a test server, with its token."""
+    return urllib.request.Request(url, headers=SIGNED_IN)
+
+
 def _wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=5):
+            with urllib.request.urlopen(signed_in(url), timeout=5):
                 return
         except OSError:
             time.sleep(0.3)
@@ -104,7 +116,7 @@ def running(
             stderr=subprocess.STDOUT,
             cwd=ROOT,
             start_new_session=True,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, "CAREERS_REVIEW_TOKEN": TEST_TOKEN, **(env or {})},
         )
     try:
         _wait_for(ready_url, process, seconds)
@@ -141,7 +153,8 @@ def voila_server(session_data_dir: Path, tmp_path_factory: pytest.TempPathFactor
     port = free_port()
     log = tmp_path_factory.mktemp("voila") / "server.log"
     url = f"http://127.0.0.1:{port}"
-    with running(serve_command(session_data_dir, port), f"{url}/voila/tree", log):
+    with running(serve_command(session_data_dir, port), f"{url}/voila/tree", log) as process:
+        SERVER_PIDS[url] = process.pid
         yield url
 
 
@@ -157,9 +170,25 @@ def chromium_path() -> str:
     return found
 
 
+class SignedInBrowser:
+    """Chromium whose every new page carries the test servers' token, as a user's browser
+    carries the login cookie once they have opened the printed address."""
+
+    def __init__(self, browser: object) -> None:
+        self.browser = browser
+
+    def new_page(self, **options: object) -> object:
+        return self.browser.new_page(extra_http_headers=SIGNED_IN, **options)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Real headless Chromium driven by Playwright."""
+def browser(chromium: object) -> SignedInBrowser:
+    return SignedInBrowser(chromium)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Real headless Chromium driven by Playwright, signed in nowhere."""
     sync_api = pytest.importorskip("playwright.sync_api")
     path = chromium_path()
     with sync_api.sync_playwright() as playwright:

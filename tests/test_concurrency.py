@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -22,8 +22,10 @@ def _worker(data_dir: str, worker: int, seconds: float, results) -> None:
     """One page (one kernel) typing into its own theme's notes as fast as it can."""
     from careers_review.app.session import ReviewSession
 
+    # Every save its own revision, so that each one can be found again below; how a page's
+    # quick saves fold into one revision is tested in test_store.py.
     session = ReviewSession(
-        Store(data_dir),
+        Store(data_dir, sitting_pause=timedelta(0)),
         FW,
         "oakfield-academy",
         today=date(2026, 11, 23),

@@ -11,22 +11,32 @@ import urllib.error
 import urllib.request
 from html import unescape
 from pathlib import Path
-from urllib.parse import urlparse
 
 import nbformat
 import pytest
 
 from careers_review import Store
 
-from .conftest import ROOT, SAMPLE, WORKBOOKS, free_port, running, serve_command
+from .conftest import (
+    ROOT,
+    SAMPLE,
+    TEST_TOKEN,
+    WORKBOOKS,
+    free_port,
+    running,
+    serve_command,
+    signed_in,
+)
+from .kernel_ws import connect, kernel_of, message, msg_type_of, read_all, run_async, v1_frame
 
 pytestmark = pytest.mark.slow
 
 
-def _get(url: str) -> tuple[str, str]:
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[str, str]:
     """The final URL and the page's text, with the kernel's outputs (embedded as JSON
     strings in the page) decoded so they read as a person would see them."""
-    with urllib.request.urlopen(url, timeout=60) as response:
+    request = signed_in(url) if headers is None else urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
         page = response.read().decode("utf-8")
         decoded = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), page)
         return response.geturl(), unescape(decoded)
@@ -110,14 +120,24 @@ def test_lab_serves_the_workbooks_folder(session_data_dir, tmp_path):
 
 
 def test_make_app_imports_the_sample_hub_and_serves_it(tmp_path):
-    """The README's first command, on a free port and a fresh data directory."""
+    """The README's first command, on a free port and a fresh data directory: it prints the
+    address with a new token, and only that address opens the app."""
     port = free_port()
     venv = Path(sys.executable).parent.parent
     command = ["make", "app", f"VENV={venv}", f"PORT={port}", f"DATA={tmp_path / 'data'}"]
     base = f"http://127.0.0.1:{port}"
-    with running(command, f"{base}/voila/tree", tmp_path / "app.log", seconds=180):
-        final_url, html = _get(f"{base}/")
-        _, impact = _get(f"{base}/voila/render/04_impact_evaluation.ipynb?school=oakfield-academy")
+    log = tmp_path / "app.log"
+    with running(command, f"{base}/login", log, seconds=180, env={"CAREERS_REVIEW_TOKEN": ""}):
+        printed = re.search(rf"{re.escape(base)}/\?token=([0-9a-f]{{48}})", log.read_text())
+        assert printed, log.read_text()
+        token = {"Authorization": f"token {printed[1]}"}
+        final_url, html = _get(f"{base}/", token)
+        _, impact = _get(
+            f"{base}/voila/render/04_impact_evaluation.ipynb?school=oakfield-academy", token
+        )
+        login_url, login_page = _get(f"{base}/", {})
+    assert TEST_TOKEN not in log.read_text()
+    assert "/login" in login_url and "Oakfield Academy" not in login_page
     # The sample evidence was put where the served app looks for it.
     assert "No learner survey given" not in impact and "No encounters log given" not in impact
     assert "Learner career-readiness survey" in impact
@@ -126,23 +146,13 @@ def test_make_app_imports_the_sample_hub_and_serves_it(tmp_path):
     assert "Oakfield Academy" in html
 
 
-def test_server_settings_from_the_repo(voila_server, session_data_dir, tmp_path):
+def test_server_settings_from_the_repo(session_data_dir, tmp_path):
     """workbooks/voila.json: no file downloads but images, no hopping to another port,
     and a failing cell shows no traceback."""
-    for path in ("voila.json", "00_start_here.ipynb", "../careers-review.sqlite"):
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"{voila_server}/voila/files/{path}", timeout=30)
-        assert refused.value.code in (403, 404)
-
-    busy = urlparse(voila_server).port
-    second = subprocess.run(
-        serve_command(session_data_dir, busy), cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert second.returncode != 0
-    assert f"http://127.0.0.1:{busy + 1}" not in second.stdout + second.stderr
-
     folder = tmp_path / "workbooks"
     shutil.copytree(WORKBOOKS, folder)
+    shutil.copy(session_data_dir / "careers-review.sqlite", folder / "careers-review.sqlite")
+    (folder / "evidence.csv").write_text("secret,row\n", encoding="utf-8")
     broken = nbformat.v4.new_notebook()
     broken.cells = [nbformat.v4.new_code_cell("secret_value = 42\n1 / 0")]
     nbformat.write(broken, folder / "broken.ipynb")
@@ -150,75 +160,52 @@ def test_server_settings_from_the_repo(voila_server, session_data_dir, tmp_path)
     base = f"http://127.0.0.1:{port}"
     command = serve_command(session_data_dir, port, "--workbooks", str(folder))
     with running(command, f"{base}/voila/tree", tmp_path / "serve.log"):
+        # Each of these files is in the served folder; none may be downloaded.
+        for name in ("voila.json", "00_start_here.ipynb", "careers-review.sqlite", "evidence.csv"):
+            assert (folder / name).exists()
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(signed_in(f"{base}/voila/files/{name}"), timeout=30)
+            assert refused.value.code == 403, name
+            assert b"SQLite format" not in refused.value.read()
         _, html = _get(f"{base}/voila/render/broken.ipynb")
+
+        second = subprocess.run(
+            serve_command(session_data_dir, port),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert second.returncode != 0
+    assert f"http://127.0.0.1:{port + 1}" not in second.stdout + second.stderr
     assert "ZeroDivisionError" not in html and "secret_value" not in html
-    assert "error" in html.lower()
+    assert "There was an error when executing cell" in html
 
 
 def test_browser_cannot_run_code_in_the_kernel(voila_server, tmp_path):
     """Only widget messages reach a served kernel: an execute request is dropped."""
-    import asyncio
-    import uuid
-    from concurrent.futures import ThreadPoolExecutor
-
-    from tornado.websocket import websocket_connect
-
-    with urllib.request.urlopen(f"{voila_server}/?school=oakfield-academy", timeout=60) as response:
-        page = response.read().decode("utf-8")
-    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', page)[1]
     marker = tmp_path / "ran.txt"
-
-    def message(msg_type: str, content: dict) -> str:
-        header = {
-            "msg_id": uuid.uuid4().hex,
-            "msg_type": msg_type,
-            "username": "test",
-            "session": uuid.uuid4().hex,
-            "date": "2026-11-23T12:00:00Z",
-            "version": "5.3",
-        }
-        return json.dumps(
-            {
-                "header": header,
-                "parent_header": {},
-                "metadata": {},
-                "content": content,
-                "channel": "shell",
-                "buffers": [],
-            }
-        )
+    kernel_id = kernel_of(f"{voila_server}/?school=oakfield-academy")
+    execute = message(
+        "execute_request",
+        {
+            "code": f"open({str(marker)!r}, 'w').write('ran')",
+            "silent": False,
+            "store_history": False,
+            "user_expressions": {},
+            "allow_stdin": False,
+        },
+    )
 
     async def talk() -> list[str]:
-        url = voila_server.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels"
-        socket = await websocket_connect(url)
-        socket.write_message(message("kernel_info_request", {}))
-        socket.write_message(
-            message(
-                "execute_request",
-                {
-                    "code": f"open({str(marker)!r}, 'w').write('ran')",
-                    "silent": False,
-                    "store_history": False,
-                    "user_expressions": {},
-                    "allow_stdin": False,
-                },
-            )
-        )
-        replies = []
-        try:
-            while True:
-                text = await asyncio.wait_for(socket.read_message(), timeout=5)
-                if text is None:
-                    break
-                replies.append(json.loads(text)["header"]["msg_type"])
-        except TimeoutError:
-            pass
+        socket = await connect(voila_server, kernel_id)
+        socket.write_message(v1_frame(message("kernel_info_request", {})), binary=True)
+        socket.write_message(v1_frame(execute), binary=True)
+        frames = await read_all(socket)
         socket.close()
-        return replies
+        return [msg_type_of(frame) for frame in frames]
 
-    # Its own thread and loop: Playwright's sync API may hold an event loop in this one.
-    with ThreadPoolExecutor(1) as pool:
-        replies = pool.submit(asyncio.run, talk()).result(timeout=60)
+    replies = run_async(talk)
     assert "kernel_info_reply" in replies  # the channel was live
     assert "execute_reply" not in replies and "execute_input" not in replies
     assert not marker.exists()

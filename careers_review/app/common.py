@@ -8,10 +8,21 @@ from contextlib import contextmanager
 from html import escape
 
 import ipywidgets as w
+from pydantic import ValidationError
 
+from ..model import MAX_TEXT
 from .session import AutosaveSession
 
-__all__ = ["STYLE", "WIDE_LABEL", "SaveStatusView", "View", "download_link", "section"]
+__all__ = [
+    "STYLE",
+    "WIDE_LABEL",
+    "SaveStatusView",
+    "View",
+    "download_link",
+    "overlong",
+    "section",
+    "too_long",
+]
 
 STYLE = """
 <style>
@@ -64,11 +75,44 @@ class View:
             self._syncing = previous
 
     def on_edit(self, widget: w.Widget, apply: Callable[[object], None]) -> None:
+        """Pass each edit of `widget` to `apply`; one too long for the store is refused with
+        a message, and stays on screen so that it can be shortened."""
+
         def handler(change: dict) -> None:
-            if not self._syncing:
-                apply(change["new"])
+            if self._syncing:
+                return
+            new = change["new"]
+            if isinstance(new, str) and len(new) > MAX_TEXT:
+                self.session.refuse(too_long(len(new)))
+                return
+            try:
+                apply(new)
+            except ValidationError as exc:
+                length = overlong(exc)
+                if not length:
+                    raise
+                self.session.refuse(too_long(length))
 
         widget.observe(handler, names="value")
+
+
+def overlong(exc: ValidationError) -> int:
+    """The length of the longest text over MAX_TEXT that `exc` refused, else 0."""
+    return max(
+        (
+            len(e["input"])
+            for e in exc.errors()
+            if e["type"] == "string_too_long" and len(e["input"]) > MAX_TEXT
+        ),
+        default=0,
+    )
+
+
+def too_long(length: int) -> str:
+    return (
+        f"a box holds at most {MAX_TEXT:,} characters and this text has {length:,}. "
+        "Shorten it and it is saved; until then it stays on screen."
+    )
 
 
 class SaveStatusView(View):

@@ -8,7 +8,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from ..content import Framework
-from .common import SaveStatusView
+from .common import SaveStatusView, overlong, too_long
 from .session import SchoolSession
 
 __all__ = ["ProfileEditor"]
@@ -108,6 +108,8 @@ class ProfileEditor:
 
 
 def _reason(field: str, exc: Exception) -> str:
+    if isinstance(exc, ValidationError) and overlong(exc):
+        return "Not saved: " + too_long(overlong(exc))
     if field == "pupils":
         return "Enter a whole number of pupils, or leave it empty."
     if field == "urn":

@@ -6,6 +6,7 @@ No widgets here: views edit a session and listen to it; tests drive a session di
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -72,6 +73,10 @@ class AutosaveSession(Generic[Doc]):
         self.store = store
         self.document: Doc = document
         self.base = base
+        # What the page read at `base`: the merge base for its next save, whatever the store's
+        # copy of that revision became since.
+        self._base_document = document.model_dump(mode="json")
+        self.sitting = uuid.uuid4().hex  # this page's saves fold into one revision
         self.autosave_delay = autosave_delay
         self.author = author
         self.status = SaveStatus("saved", "All changes saved")
@@ -111,13 +116,18 @@ class AutosaveSession(Generic[Doc]):
     def save_now(self) -> SaveStatus:
         with self._lock:
             try:
-                result = self.store.save(self.document, base_revision=self.base, author=self.author)
+                result = self.store.save(
+                    self.document,
+                    base_revision=self.base,
+                    base_document=self._base_document,
+                    author=self.author,
+                    sitting=self.sitting,
+                )
             except CareersReviewError as exc:
                 status = SaveStatus("error", f"Not saved: {exc}")
             else:
-                self.base = result.number
                 outside = result.merged
-                self.document = result.document
+                self._took(result.document, result.number)
                 status = SaveStatus("saved", f"Saved {result.saved_at.astimezone():%H:%M:%S}")
         self._set_status(status)
         if status.ok and outside:
@@ -127,6 +137,14 @@ class AutosaveSession(Generic[Doc]):
     def flush(self) -> SaveStatus:
         """Save now if a save is waiting (tests, and before leaving a page)."""
         return self.save_now() if self._pending or not self.status.ok else self.status
+
+    def refuse(self, reason: str) -> None:
+        """An edit the page could not take (too long, say): say so; the page keeps the text."""
+        self._set_status(SaveStatus("error", f"Not saved: {reason}"))
+
+    def _took(self, document: Doc, number: int) -> None:
+        self.document, self.base = document, number
+        self._base_document = document.model_dump(mode="json")
 
     def _set_status(self, status: SaveStatus) -> None:
         self.status = status
@@ -141,7 +159,7 @@ class AutosaveSession(Generic[Doc]):
         """Bring back an earlier revision as the newest; nothing in between is lost."""
         with self._lock:
             result = self.store.restore(self.kind, self.document.id, number, author=self.author)
-            self.document, self.base = result.document, result.number
+            self._took(result.document, result.number)
             status = SaveStatus(
                 "saved", f"Restored revision {number} at {result.saved_at.astimezone():%H:%M:%S}"
             )
@@ -152,8 +170,7 @@ class AutosaveSession(Generic[Doc]):
         """Take the store's latest revision (after another tab saved, say)."""
         with self._lock:
             latest = self.revisions()[-1].number
-            self.document = self._read(latest)
-            self.base = latest
+            self._took(self._read(latest), latest)
         self._notify("document")
 
     def _read(self, number: int) -> Doc:
