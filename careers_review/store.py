@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -247,7 +248,8 @@ class Store:
             sql += " AND r.school_id = ?"
             args.append(school_id)
         with self._errors():
-            return self._db.execute(sql + " ORDER BY r.key", args).fetchall()
+            rows = self._db.execute(sql + " ORDER BY r.key", args).fetchall()
+        return [(key, self._unpack(data)) for key, data in rows]
 
     def _row(self, kind: Kind, key: str, number: int | None) -> tuple[int, str] | None:
         sql = "SELECT number, data FROM revisions WHERE kind = ? AND key = ?"
@@ -256,7 +258,18 @@ class Store:
             sql += " AND number = ?"
             args.append(number)
         with self._errors():
-            return self._db.execute(sql + " ORDER BY number DESC LIMIT 1", args).fetchone()
+            row = self._db.execute(sql + " ORDER BY number DESC LIMIT 1", args).fetchone()
+        return None if row is None else (row[0], self._unpack(row[1]))
+
+    def _unpack(self, data: str | bytes) -> str:
+        """Revisions are kept compressed (a typed page's history is mostly the same words);
+        those written before that are plain text."""
+        if isinstance(data, str):
+            return data
+        try:
+            return zlib.decompress(data).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError):
+            raise StoreError(f"{self.path}: a revision is damaged and cannot be read") from None
 
     def schools(self) -> list[School]:
         """Every school's latest profile, by name."""
@@ -377,19 +390,27 @@ class Store:
         ).fetchone()
         mine = document.model_dump(mode="json")
         merged = False
-        if latest is not None and base is not None and latest[0] != base:
+        theirs = json.loads(self._unpack(latest[1])) if latest is not None else None
+        # Saved meanwhile by someone else: a newer revision, or (a page's open revision having
+        # taken more of its typing) the same one with other content than this edit started from.
+        moved = (
+            latest is not None
+            and base is not None
+            and (latest[0] != base or (base_document is not None and theirs != base_document))
+        )
+        if moved:
             if base_document is None:
                 base_row = self._row(kind, key, base)
                 base_document = json.loads(base_row[1]) if base_row is not None else None
             if base_document is not None:
-                combined = _merge(base_document, mine, json.loads(latest[1]))
+                combined = _merge(base_document, mine, theirs)
                 merged = combined != mine
                 document = parse_document(combined, f"{kind} {key}")
                 mine = document.model_dump(mode="json")
-        if latest is not None and json.loads(latest[1]) == mine:
+        if latest is not None and theirs == mine:
             at = datetime.fromisoformat(latest[2])
             return SaveResult(latest[0], at, merged, False, document)
-        text = dump_json(document)
+        text = zlib.compress(dump_json(document).encode("utf-8"), 6)
         now = self._clock()
         if latest is not None and sitting and self._still_open(latest, base, sitting, now):
             db.execute(

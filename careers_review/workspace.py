@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Framework, data_dir_framework
-from .store import Store, resolve_data_dir
+from .store import DB_NAME, Store, resolve_data_dir
 
-__all__ = ["FRAMEWORK_ENV", "Workspace", "framework_in_use", "open_workspace"]
+__all__ = [
+    "EVIDENCE_FOLDER",
+    "FRAMEWORK_ENV",
+    "Workspace",
+    "framework_in_use",
+    "hide_paths",
+    "open_workspace",
+]
 
 #: Set by `careers-review serve` and `lab` so every kernel uses the framework the server was given.
 FRAMEWORK_ENV = "CAREERS_REVIEW_FRAMEWORK"
+#: Where a hub keeps each school's files so the served app finds them without parameters.
+EVIDENCE_FOLDER = "evidence"
+
+
+def hide_paths(text: str, data_dir: str | os.PathLike[str] | None) -> str:
+    """A message for a page: the server's folders called by what they are, never by path."""
+    root = str(resolve_data_dir(data_dir))
+    text = re.sub(
+        re.escape(os.path.join(root, EVIDENCE_FOLDER)) + r"/[^/\s:]+", "your evidence folder", text
+    )
+    text = text.replace(os.path.join(root, DB_NAME), "the store")
+    return text.replace(root, "the data directory")
 
 
 @dataclass

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 
 from ..errors import CareersReviewError
 from ..resources import find_workbooks
-from ..workspace import open_workspace
+from ..workspace import hide_paths, open_workspace
 from .start import start_page_parts
 
 __all__ = [
@@ -36,7 +36,7 @@ def show_start_page(school_id: str = "", data_dir: str = "", framework: str = ""
     try:
         workspace = open_workspace(data_dir or None, framework or None, create=False)
     except CareersReviewError as exc:
-        display(_notice(f"The review data could not be opened: {exc}"))
+        display(_notice(f"The review data could not be opened: {hide_paths(str(exc), data_dir)}"))
         return
     try:
         folder = find_workbooks()
@@ -77,7 +77,9 @@ def _school_page(school_id: str, data_dir: str, framework: str, build):
     try:
         workspace = open_workspace(data_dir or None, framework or None, create=False)
     except CareersReviewError as exc:
-        page.children = [_notice(f"The review data could not be opened: {exc}")]
+        page.children = [
+            _notice(f"The review data could not be opened: {hide_paths(str(exc), data_dir)}")
+        ]
         return page
 
     def open_school(chosen: str) -> None:
@@ -88,7 +90,7 @@ def _school_page(school_id: str, data_dir: str, framework: str, build):
             page.children = [SchoolPicker(workspace.store, open_school, message).widget]
             return
         except CareersReviewError as exc:
-            page.children = [_notice(str(exc))]
+            page.children = [_notice(hide_paths(str(exc), workspace.data_dir))]
             return
         page.children = [page.app.widget]
 

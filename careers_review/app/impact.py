@@ -42,6 +42,7 @@ from ..evidence import (
 from ..evidence.encounters import ENCOUNTER_TYPES, TYPE_LABELS
 from ..model import KPI, Action, Plan, Priority, School
 from ..report import PLAIN_TEXT
+from ..workspace import EVIDENCE_FOLDER, hide_paths
 from .common import STYLE, SaveStatusView, View, section
 from .session import ReviewSession
 
@@ -101,8 +102,6 @@ class EvidenceFiles:
     encounters: str = ""
 
 
-#: Where a hub keeps each school's files so the served app finds them without parameters.
-EVIDENCE_FOLDER = "evidence"
 WHERE = f"Put it in the data directory's {EVIDENCE_FOLDER}/<school id>/ folder"
 _PATTERNS = {
     "destinations": ("*destinations*.csv", "*pupdest*.csv", "*studest*.csv"),
@@ -171,6 +170,10 @@ class Evidence:
     errors: dict[str, str] = field(default_factory=dict)
     proposals: list[Action] = field(default_factory=list)
     proposals_error: str = ""
+    data_dir: Path | None = None  # named on the page by what it is, never by its path
+
+    def shown(self, text: str) -> str:
+        return hide_paths(text, self.data_dir) if self.data_dir else text
 
     @property
     def any_given(self) -> bool:
@@ -186,10 +189,14 @@ def _resolve(given: str) -> Path:
 
 
 def gather_evidence(
-    files: EvidenceFiles, school: School, framework: Framework, academic_year: str
+    files: EvidenceFiles,
+    school: School,
+    framework: Framework,
+    academic_year: str,
+    data_dir: Path | None = None,
 ) -> Evidence:
     """Read every file given; an `InputError` is kept as that file's message, never raised."""
-    found = Evidence(files, academic_year)
+    found = Evidence(files, academic_year, data_dir=data_dir)
 
     def attempt(key: str, given: str, read: Callable[[Path], object]) -> object | None:
         if not given.strip():
@@ -197,7 +204,7 @@ def gather_evidence(
         try:
             return read(_resolve(given.strip()))
         except InputError as exc:
-            found.errors[key] = str(exc)
+            found.errors[key] = found.shown(str(exc))
             return None
 
     found.learner = attempt("learner", files.learner_survey, lambda p: load_survey(p, "learner"))
@@ -209,7 +216,7 @@ def gather_evidence(
         try:
             found.changes = change_since(found.learner, found.previous)
         except InputError as exc:
-            found.change_error = str(exc)
+            found.change_error = found.shown(str(exc))
     found.log = attempt("encounters", files.encounters, load_encounters)
     if found.log is not None:
         _cover(found, school, framework)
@@ -227,7 +234,7 @@ def gather_evidence(
             framework=framework,
         )
     except InputError as exc:
-        found.proposals_error = str(exc)
+        found.proposals_error = found.shown(str(exc))
     return found
 
 
@@ -468,7 +475,7 @@ def _collect_part(evidence: Evidence) -> Part:
         rows.append(
             [
                 _cell(item.label),
-                _cell(item.given or f"none ({item.parameter} is empty)"),
+                _cell(evidence.shown(item.given) or f"none ({item.parameter} is empty)"),
                 _cell(item.kind or "\u2013"),
                 _cell(item.academic_year or "\u2013"),
                 _cell(item.rows or "\u2013", "cr-num"),
@@ -1285,7 +1292,11 @@ class ImpactApp:
     ) -> None:
         self.session = session
         self.evidence = gather_evidence(
-            files, session.school, session.framework, session.review.academic_year
+            files,
+            session.school,
+            session.framework,
+            session.review.academic_year,
+            data_dir=session.store.data_dir,
         )
         evidence = self.evidence
         self.parts: list[Part] = [

@@ -14,6 +14,7 @@ import ipywidgets as w
 from ..charts import maturity_profile_png
 from ..content import Theme
 from ..model import Participant
+from ..workspace import hide_paths
 from .common import STYLE, WIDE_LABEL, SaveStatusView, View, download_link
 from .session import ReviewSession
 
@@ -338,7 +339,8 @@ class ReportView:
             pdf = html_to_pdf(html.decode("utf-8"))
         except CareersReviewError as exc:
             self.links.value = (
-                f"<p class='cr-field-error'>The report could not be made: {escape(str(exc))}</p>"
+                "<p class='cr-field-error'>The report could not be made: "
+                f"{escape(hide_paths(str(exc), session.store.data_dir))}</p>"
             )
             return
         finally:

@@ -29,6 +29,7 @@ from ..model import (
 )
 from ..store import Revision, Store
 from ..summary import Profile, profile, weakest_benchmarks
+from ..workspace import hide_paths
 
 __all__ = ["AutosaveSession", "ReviewSession", "SaveStatus", "SchoolSession"]
 
@@ -124,7 +125,7 @@ class AutosaveSession(Generic[Doc]):
                     sitting=self.sitting,
                 )
             except CareersReviewError as exc:
-                status = SaveStatus("error", f"Not saved: {exc}")
+                status = SaveStatus("error", f"Not saved: {self._shown(exc)}")
             else:
                 outside = result.merged
                 self._took(result.document, result.number)
@@ -137,6 +138,9 @@ class AutosaveSession(Generic[Doc]):
     def flush(self) -> SaveStatus:
         """Save now if a save is waiting (tests, and before leaving a page)."""
         return self.save_now() if self._pending or not self.status.ok else self.status
+
+    def _shown(self, exc: Exception) -> str:
+        return hide_paths(str(exc), self.store.data_dir)
 
     def refuse(self, reason: str) -> None:
         """An edit the page could not take (too long, say): say so; the page keeps the text."""
