@@ -200,3 +200,23 @@ def test_framework_json_prints_framework_in_use(data_dir):
     data = json.loads(result.stdout)
     assert len(data["maturity_model"]["themes"]) == 6
     assert len(data["maturity_model"]["levels"]) == 5
+
+
+def test_password_command_and_serve_options_say_what_to_fix(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["password", "--help"])
+    assert exited.value.code == 0 and "careers-review password" in capsys.readouterr().out
+    short = run_cli("password", "--to", str(tmp_path / "p"), input_text="short\n")
+    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+    assert not (tmp_path / "p").exists()
+    not_a_hash = tmp_path / "plain.txt"
+    not_a_hash.write_text("my password\n", encoding="utf-8")
+    for args, says in (
+        (["--port", "99999"], "choose a port from 1 to 65535"),
+        (["--password-file", str(not_a_hash)], "not a password file"),
+        (["--password-file", str(tmp_path / "missing")], "cannot read the password file"),
+        (["--max-kernels", "0"], "must be 1 or more"),
+    ):
+        result = run_cli("serve", "--data-dir", str(tmp_path / "data"), *args, timeout=60)
+        assert result.returncode == 2, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1 and says in result.stderr, args

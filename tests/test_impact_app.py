@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from datetime import date
 from html import escape, unescape
 from pathlib import Path
@@ -383,3 +384,19 @@ def test_workbook_with_default_parameters_shows_the_picker(session_data_dir, tmp
     state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     assert any("cr-school-picker" in m["state"].get("_dom_classes", []) for m in state.values())
     assert "Traceback" not in _outputs(out)[0]
+
+
+def test_the_page_calls_the_evidence_folder_by_name_not_by_path(data_dir):
+    """A served page never shows where the server keeps files, even in an error."""
+    from careers_review.app.impact import EVIDENCE_FOLDER
+
+    folder = data_dir / EVIDENCE_FOLDER / "oakfield-academy"
+    folder.mkdir(parents=True)
+    shutil.copy(ENCOUNTERS.parent / "learner_survey_2026-27.csv", folder)
+    (folder / "parent_survey_2026-27.csv").write_text("not,a\nsurvey", encoding="utf-8")
+    app = impact_app("oakfield-academy", str(data_dir)).app
+    assert "parent" in app.evidence.errors
+    page = " ".join(unescape(part.html) for part in app.parts)
+    assert "your evidence folder/learner_survey_2026-27.csv" in page
+    assert "your evidence folder/parent_survey_2026-27.csv" in page
+    assert str(data_dir) not in page and str(data_dir.parent) not in page

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -39,11 +41,15 @@ def test_batch_workbook_name_cannot_climb_out(tmp_path, data_dir, capsys):
     listing = tmp_path / "schools.csv"
     listing.write_text("school_id,name\noakfield-academy,Oakfield Academy\n", encoding="utf-8")
     out = tmp_path / "round" / "out"
-    for name in (
-        "../workbooks/05_governor_report",
-        "/tmp/05_governor_report",
-        "05_governor_report/..",
-    ):
+    names = ("../workbooks/05_governor_report", "/tmp/05_governor_report", "05_governor_report/..")
+    # Where each name would land if it were joined to the school's output folder as given.
+    landing = [
+        Path(os.path.normpath(out / "oakfield-academy" / f"{name}{suffix}"))
+        for name in names
+        for suffix in (".ipynb", ".html")
+    ]
+    assert not any(path.exists() for path in landing)
+    for name in names:
         code = main(
             [
                 "batch",
@@ -60,6 +66,7 @@ def test_batch_workbook_name_cannot_climb_out(tmp_path, data_dir, capsys):
         assert code == 2
         assert "no such workbook" in capsys.readouterr().err
     assert not any(p.suffix in (".ipynb", ".html") for p in tmp_path.rglob("*"))
+    assert not any(path.exists() for path in landing), landing
 
 
 def test_imported_review_with_climbing_id_writes_nothing(tmp_path, capsys):

@@ -241,3 +241,48 @@ def test_server_paths_are_named_by_what_they_are(tmp_path):
         "your evidence folder/learner_survey_2026-27.csv: row 3: answer: 'x'; "
         "the store: the store is locked; the data directory/framework.yaml"
     )
+
+
+FORMAT_1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE revisions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, key TEXT NOT NULL,
+    number INTEGER NOT NULL, school_id TEXT NOT NULL, saved_at TEXT NOT NULL,
+    author TEXT NOT NULL DEFAULT '', data TEXT NOT NULL, UNIQUE (kind, key, number));
+CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+INSERT INTO meta VALUES ('format', '1');
+"""
+
+
+def test_a_store_from_the_first_version_opens_and_keeps_its_history(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    school = factories.school()
+    db = sqlite3.connect(folder / DB_NAME)
+    db.executescript(FORMAT_1)
+    db.execute(
+        "INSERT INTO revisions (kind, key, number, school_id, saved_at, author, data)"
+        " VALUES ('school', ?, 1, ?, '2025-01-01T10:00:00+00:00', 'import', ?)",
+        (school.id, school.id, school.model_dump_json()),
+    )
+    db.commit()
+    db.close()
+    clock = Clock()
+    with Store(folder, clock=clock) as store:
+        assert store.school(school.id) == school
+        renamed = school.model_copy(update={"name": "Renamed School"})
+        store.save(renamed, base_revision=1, sitting="page")
+        clock.wait(1)
+        store.save(
+            renamed.model_copy(update={"name": "Renamed Again"}), base_revision=2, sitting="page"
+        )
+        assert [r.number for r in store.revisions("school", school.id)] == [1, 2]  # folded
+        assert store.school(school.id, 1) == school
+    db = sqlite3.connect(folder / DB_NAME)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE revisions SET data = '{}' WHERE number = 1")
+    assert db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == ("2",)
+    db.close()
