@@ -12,37 +12,17 @@ and the ratios review/baseline and saved/echo.
 
 from __future__ import annotations
 
-import os
 import secrets
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from _serving import ARGS, ROOT, chromium_path, free_port, start_server
 from playwright.sync_api import sync_playwright
 
 from careers_review import default_framework, import_paths
-
-ROOT = Path(__file__).resolve().parent.parent
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def main(runs: int = 5) -> None:
@@ -51,36 +31,14 @@ def main(runs: int = 5) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         import_paths(data, [ROOT / "sample_data"], fw)
-        port = _port()
+        port = free_port()
         token = secrets.token_hex(16)
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "careers_review",
-                "serve",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(data),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=ROOT,
-            env={**os.environ, "CAREERS_REVIEW_TOKEN": token},
-        )
+        server = start_server(data, port, token)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(base + "/login", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
             baseline, review, echo, saved = [], [], [], []
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+                browser = pw.chromium.launch(executable_path=chromium_path(), args=ARGS)
                 page = browser.new_page(viewport={"width": 1280, "height": 1000})
                 page.goto(f"{base}/?token={token}")  # signed in from here on, as a user is
                 page.locator("table.cr-school-list").wait_for(timeout=60_000)

@@ -16,52 +16,20 @@ Prints:
 
 from __future__ import annotations
 
-import os
+import json
 import random
 import secrets
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
+from _serving import ARGS, ROOT, chromium_path, free_port, start_server
 from playwright.sync_api import sync_playwright
 
 from careers_review import default_framework, import_paths
 from careers_review.store import DB_NAME
-
-ROOT = Path(__file__).resolve().parent.parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-WORDS = [
-    "careers",
-    "leader",
-    "governors",
-    "employers",
-    "encounters",
-    "destinations",
-    "pupils",
-    "plan",
-    "evidence",
-    "benchmark",
-    "survey",
-    "parents",
-    "apprenticeships",
-    "college",
-    "guidance",
-    "adviser",
-    "year",
-    "budget",
-    "impact",
-]
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _rss_mb(pid: int) -> float:
@@ -84,8 +52,13 @@ def _kernels(pid: int) -> int:
 
 
 def _text(words: int) -> str:
+    """Words of the sample hub's own evidence, drawn at random."""
+    found = []
+    for path in sorted((ROOT / "sample_data" / "reviews").glob("*.json")):
+        ratings = json.loads(path.read_text(encoding="utf-8")).get("ratings", {})
+        found += [word for r in ratings.values() for word in r.get("evidence", "").split()]
     chooser = random.Random(7)
-    return " ".join(chooser.choice(WORDS) for _ in range(words)) + "."
+    return " ".join(chooser.choice(found) for _ in range(words))
 
 
 def _store_bytes(data: Path) -> int:
@@ -98,28 +71,14 @@ def main(pages: int = 150, gets: int = 50) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         import_paths(data, [ROOT / "sample_data"], fw)
-        port, token = _port(), secrets.token_hex(16)
+        port, token = free_port(), secrets.token_hex(16)
         base = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "careers_review", "serve", "--port", str(port)]
-        server = subprocess.Popen(
-            [*command, "--data-dir", str(data), "--cull-after", "5"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=ROOT,
-            env={**os.environ, "CAREERS_REVIEW_TOKEN": token},
-        )
+        server = start_server(data, port, token, "--cull-after", "5")
         signed = {"Authorization": f"token {token}"}
         try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(base + "/login", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.2)
             urls = [f"{base}/voila/render/{n}?school=oakfield-academy" for n in workbooks]
-            chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+                browser = pw.chromium.launch(executable_path=chromium_path(), args=ARGS)
                 page = browser.new_page(extra_http_headers=signed)
                 page.goto(urls[0], wait_until="load", timeout=120_000)
                 page.close(run_before_unload=True)

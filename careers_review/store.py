@@ -139,7 +139,7 @@ class Store:
         data_dir: str | os.PathLike[str] | None = None,
         *,
         create: bool = True,
-        timeout: float = 5.0,
+        timeout: float = 30.0,
         clock: Callable[[], datetime] | None = None,
         sitting_pause: timedelta = SITTING_PAUSE,
     ) -> None:
@@ -277,7 +277,11 @@ class Store:
         return sorted(schools, key=lambda s: s.name.casefold())
 
     def school_ids(self) -> list[str]:
-        return [key for key, _ in self._latest_rows("school")]
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT DISTINCT key FROM revisions WHERE kind = 'school' ORDER BY key"
+            ).fetchall()
+        return [key for (key,) in rows]
 
     def school(self, school_id: str, revision: int | None = None) -> School:
         row = self._row("school", school_id, revision)
@@ -347,10 +351,20 @@ class Store:
         """Append a revision. Pass the revision the edit started from (and, from a page, the
         document as it read it then) to merge concurrent edits; pass the page's `sitting` id
         so that its quick successive saves fold into one revision."""
+        # Serialised before the write lock is taken: the lock is held for as short as can be.
+        prepared = (document.model_dump(mode="json"), _pack(document))
         with self._errors(), self._transaction() as db:
-            if isinstance(document, Review) and document.school_id not in self.school_ids():
+            if (
+                isinstance(document, Review)
+                and not db.execute(
+                    "SELECT 1 FROM revisions WHERE kind = 'school' AND key = ? LIMIT 1",
+                    (document.school_id,),
+                ).fetchone()
+            ):
                 raise UnknownSchoolError(document.school_id, self.school_ids())
-            return self._save_one(db, document, base_revision, author, base_document, sitting)
+            return self._save_one(
+                db, document, base_revision, author, base_document, sitting, prepared
+            )
 
     def save_many(
         self,
@@ -380,6 +394,7 @@ class Store:
         author: str,
         base_document: dict[str, Any] | None = None,
         sitting: str = "",
+        prepared: tuple[dict[str, Any], bytes] | None = None,
     ) -> SaveResult:
         kind: Kind = document.kind
         key = document.id
@@ -388,7 +403,7 @@ class Store:
             " WHERE kind = ? AND key = ? ORDER BY number DESC LIMIT 1",
             (kind, key),
         ).fetchone()
-        mine = document.model_dump(mode="json")
+        mine, packed = prepared or (document.model_dump(mode="json"), b"")
         merged = False
         theirs = json.loads(self._unpack(latest[1])) if latest is not None else None
         # Saved meanwhile by someone else: a newer revision, or (a page's open revision having
@@ -406,11 +421,11 @@ class Store:
                 combined = _merge(base_document, mine, theirs)
                 merged = combined != mine
                 document = parse_document(combined, f"{kind} {key}")
-                mine = document.model_dump(mode="json")
+                mine, packed = document.model_dump(mode="json"), b""
         if latest is not None and theirs == mine:
             at = datetime.fromisoformat(latest[2])
             return SaveResult(latest[0], at, merged, False, document)
-        text = zlib.compress(dump_json(document).encode("utf-8"), 6)
+        text = packed or _pack(document)
         now = self._clock()
         if latest is not None and sitting and self._still_open(latest, base, sitting, now):
             db.execute(
@@ -448,6 +463,10 @@ class Store:
             raise UnknownReviewError(f"{key} revision {number}")
         document = parse_document(json.loads(row[1]), f"{kind} {key} revision {number}")
         return self.save(document, author=author or f"restored revision {number}")
+
+
+def _pack(document: School | Review) -> bytes:
+    return zlib.compress(dump_json(document).encode("utf-8"), 6)
 
 
 def _create_private(data_dir: Path, path: Path) -> None:
