@@ -153,7 +153,10 @@ def voila_server(session_data_dir: Path, tmp_path_factory: pytest.TempPathFactor
     port = free_port()
     log = tmp_path_factory.mktemp("voila") / "server.log"
     url = f"http://127.0.0.1:{port}"
-    with running(serve_command(session_data_dir, port), f"{url}/voila/tree", log) as process:
+    # Many tests share it, and the attack tests leave kernels no page will close: more room
+    # and quicker culling than the defaults, which test_serve_security.py checks on their own.
+    command = serve_command(session_data_dir, port, "--max-kernels", "50", "--cull-after", "30")
+    with running(command, f"{url}/voila/tree", log) as process:
         SERVER_PIDS[url] = process.pid
         yield url
 

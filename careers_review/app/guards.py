@@ -25,6 +25,7 @@ __all__ = [
     "GuardedKernelWebsocketHandler",
     "GuardedVoilaHandler",
     "KernelCap",
+    "allowed_names",
     "frame_parts",
     "host_name",
 ]
