@@ -109,6 +109,9 @@ class SaveResult:
     merged: bool
     changed: bool
     document: School | Review
+    #: The revision's content as JSON: what a page merges its next save against (its own
+    #: document may have moved on while this save was being written).
+    data: dict[str, Any] | None = None
 
 
 def _merge(base: Any, mine: Any, theirs: Any) -> Any:
@@ -424,7 +427,7 @@ class Store:
                 mine, packed = document.model_dump(mode="json"), b""
         if latest is not None and theirs == mine:
             at = datetime.fromisoformat(latest[2])
-            return SaveResult(latest[0], at, merged, False, document)
+            return SaveResult(latest[0], at, merged, False, document, theirs)
         text = packed or _pack(document)
         now = self._clock()
         if latest is not None and sitting and self._still_open(latest, base, sitting, now):
@@ -433,7 +436,7 @@ class Store:
                 " AND number = ?",
                 (text, now.isoformat(), kind, key, latest[0]),
             )
-            return SaveResult(latest[0], now, merged, True, document)
+            return SaveResult(latest[0], now, merged, True, document, mine)
         number = (latest[0] if latest else 0) + 1
         school_id = document.id if isinstance(document, School) else document.school_id
         db.execute(
@@ -441,7 +444,7 @@ class Store:
             " sitting, began_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (kind, key, number, school_id, now.isoformat(), author, text, sitting, now.isoformat()),
         )
-        return SaveResult(number, now, merged, True, document)
+        return SaveResult(number, now, merged, True, document, mine)
 
     def _still_open(self, latest: tuple, base: int | None, sitting: str, now: datetime) -> bool:
         """Whether this save may fold into the newest revision: the same page made it, nobody

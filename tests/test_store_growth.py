@@ -286,3 +286,37 @@ def test_a_store_from_the_first_version_opens_and_keeps_its_history(tmp_path):
         db.execute("UPDATE revisions SET data = '{}' WHERE number = 1")
     assert db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == ("2",)
     db.close()
+
+
+class EditDuringSave(Store):
+    """A store whose write lands while the page goes on typing: the edit made on the page's
+    thread in the middle of a save (as a timer thread saves and a person types)."""
+
+    edit = None
+
+    def _save_one(self, *args, **kwargs):
+        if self.edit:
+            self.edit()
+            self.edit = None
+        return super()._save_one(*args, **kwargs)
+
+
+def test_an_edit_made_while_a_save_is_written_is_saved_next(data_dir):
+    store = EditDuringSave(data_dir)
+    session = ReviewSession(store, FW, SCHOOL, academic_year="2026/27", autosave_delay=0)
+    other = FW.themes[1].id
+
+    def typed_meanwhile():
+        session.review.ratings = {
+            **session.review.ratings,
+            other: session.review.rating(other).model_copy(update={"notes": "typed meanwhile"}),
+        }
+
+    store.edit = typed_meanwhile
+    session.set_rating(THEME, notes="first")
+    session.set_rating(THEME, evidence="then this")  # the next save carries both
+    with Store(data_dir) as fresh:
+        latest = fresh.review(REVIEW)
+    assert latest.rating(other).notes == "typed meanwhile"
+    assert (latest.rating(THEME).notes, latest.rating(THEME).evidence) == ("first", "then this")
+    store.close()

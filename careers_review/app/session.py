@@ -128,7 +128,7 @@ class AutosaveSession(Generic[Doc]):
                 status = SaveStatus("error", f"Not saved: {self._shown(exc)}")
             else:
                 outside = result.merged
-                self._took(result.document, result.number)
+                self._took(result.document, result.number, result.data)
                 status = SaveStatus("saved", f"Saved {result.saved_at.astimezone():%H:%M:%S}")
         self._set_status(status)
         if status.ok and outside:
@@ -146,9 +146,9 @@ class AutosaveSession(Generic[Doc]):
         """An edit the page could not take (too long, say): say so; the page keeps the text."""
         self._set_status(SaveStatus("error", f"Not saved: {reason}"))
 
-    def _took(self, document: Doc, number: int) -> None:
+    def _took(self, document: Doc, number: int, saved: dict | None = None) -> None:
         self.document, self.base = document, number
-        self._base_document = document.model_dump(mode="json")
+        self._base_document = saved if saved is not None else document.model_dump(mode="json")
 
     def _set_status(self, status: SaveStatus) -> None:
         self.status = status
@@ -163,7 +163,7 @@ class AutosaveSession(Generic[Doc]):
         """Bring back an earlier revision as the newest; nothing in between is lost."""
         with self._lock:
             result = self.store.restore(self.kind, self.document.id, number, author=self.author)
-            self._took(result.document, result.number)
+            self._took(result.document, result.number, result.data)
             status = SaveStatus(
                 "saved", f"Restored revision {number} at {result.saved_at.astimezone():%H:%M:%S}"
             )
