@@ -107,7 +107,7 @@ def main(pages: int = 150, gets: int = 50) -> None:
                 page.get_by_text(f"{theme.name}: ", exact=False).first.click(timeout=60_000)
                 box = page.locator(f".cr-theme-{theme.id} textarea").first
                 box.fill("")
-                box.press_sequentially(text, delay=5)
+                box.press_sequentially(text, delay=2, timeout=0)
                 page.locator(".cr-save-status", has_text="Saved").wait_for(timeout=60_000)
                 time.sleep(1)
                 page.close(run_before_unload=True)
