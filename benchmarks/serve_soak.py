@@ -116,10 +116,12 @@ def main(pages: int = 150, gets: int = 50) -> None:
             server.terminate()
             server.wait(timeout=30)
         ratio = (_store_bytes(data) - before) / len(text.encode("utf-8"))
+        parts = {p.name: p.stat().st_size for p in data.glob(DB_NAME + "*")}
     print(f"pages: {pages} in Chromium and {gets} plain GETs in {walked:.0f} s")
     print(f"kernels after soak: {kernels}")
     print(f"rss growth MB: {growth:.0f}")
     print(f"store growth ratio: {ratio:.2f} (typed {len(text):,} characters a key at a time)")
+    print(f"store files at the end: {parts}")
 
 
 if __name__ == "__main__":
