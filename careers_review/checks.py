@@ -30,14 +30,17 @@ def check_data_dir(
     data_dir: str | os.PathLike[str] | None = None,
     framework: str | os.PathLike[str] | None = None,
 ) -> CheckReport:
-    """Load the framework, open the store without creating it, and check every latest document
+    """Load the framework, open the store read-only (a check never writes, so it works on a
+    read-only mount or a backup), read every revision back and check every latest document
     against the framework. Problems are collected, not raised, so one run lists them all."""
-    workspace = open_workspace(data_dir, framework, create=False)
+    workspace = open_workspace(data_dir, framework, create=False, read_only=True)
     store, fw = workspace.store, workspace.framework
     report = CheckReport(str(workspace.data_dir), f"{fw.name} ({fw.id}, version {fw.version})")
     try:
         report.problems += [f"{store.path}: {p}" for p in store.integrity_problems()]
-        schools = store.schools()
+        report.problems += [str(damaged) for damaged in store.damaged_revisions()]
+        # A document whose latest revision is damaged is listed above; the rest are checked.
+        schools = store.schools(skip_damaged=True)
         report.schools = len(schools)
         structures = {s.id for s in fw.leadership_structures}
         for school in schools:
@@ -46,8 +49,8 @@ def check_data_dir(
                     f"school {school.id}: leadership_structure: unknown structure "
                     f"{school.leadership_structure!r}"
                 )
-        ids = {school.id for school in schools}
-        reviews = store.reviews()
+        ids = set(store.school_ids())  # a school whose profile is damaged still exists
+        reviews = store.reviews(skip_damaged=True)
         report.reviews = len(reviews)
         for review in reviews:
             if review.school_id not in ids:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 
@@ -43,6 +44,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         password_file=args.password_file,
         cull_after=args.cull_after,
         max_kernels=args.max_kernels,
+        read_only=args.read_only,
     )
     run_voila(
         resolve_data_dir(args.data_dir),
@@ -100,10 +102,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from .errors import StoreError
     from .exchange import export_review
+    from .store import DamagedRevisionError
     from .workspace import open_workspace
 
-    workspace = open_workspace(args.data_dir, args.framework, create=False)
+    # An export only reads: it works on a read-only mount or a backup, and writes nothing there.
+    workspace = open_workspace(args.data_dir, args.framework, create=False, read_only=True)
     try:
         path = export_review(
             workspace.store,
@@ -111,7 +116,22 @@ def _cmd_export(args: argparse.Namespace) -> int:
             args.to,
             framework=workspace.framework,
             framework_file=args.framework,
+            revision=args.revision,
         )
+    except DamagedRevisionError as exc:
+        if (exc.kind, exc.key) != ("review", args.review):
+            raise
+        earlier = workspace.store.readable_before("review", args.review, exc.number)
+        if earlier is None:
+            raise StoreError(
+                f"{exc}; no earlier revision can be read either: restore the store from a backup"
+            ) from None
+        again = ["careers-review", "export", args.review, "--revision", str(earlier)]
+        again += ["--to", args.to]
+        for option, value in (("--data-dir", args.data_dir), ("--framework", args.framework)):
+            if value:
+                again += [option, value]
+        raise StoreError(f"{exc}; revision {earlier} can: {shlex.join(again)}") from None
     finally:
         workspace.close()
     print(f"Wrote {path}")
@@ -119,19 +139,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import BatchStopped, run_batch
 
-    report = run_batch(
-        args.schools,
-        args.out,
-        data_dir=args.data_dir,
-        framework=args.framework,
-        workbooks=args.workbook or ("05_governor_report",),
-        workers=args.workers,
-        scheduler=args.scheduler,
-        resume=args.resume,
-        progress=not args.quiet,
-    )
+    try:
+        report = run_batch(
+            args.schools,
+            args.out,
+            data_dir=args.data_dir,
+            framework=args.framework,
+            workbooks=args.workbook or ("05_governor_report",),
+            workers=args.workers,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            progress=not args.quiet,
+        )
+    except BatchStopped as stopped:  # Ctrl-C or SIGTERM: batch.json already says what ran
+        print(stopped.message, file=sys.stderr)
+        return stopped.exit_code
+    except KeyboardInterrupt:  # before any school began: nothing was run or recorded
+        print("Stopped before any school began; nothing was run", file=sys.stderr)
+        return 130
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     counts = {
@@ -243,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="pages open at once; beyond it a 'server is busy' page (default: 20)",
     )
+    serve.add_argument(
+        "--read-only",
+        action="store_true",
+        help="show the store and save nothing (a backup, a read-only mount, a demonstration); "
+        "nothing is written in the data directory",
+    )
     serve.set_defaults(run=_cmd_serve)
 
     pwd = commands.add_parser(
@@ -291,6 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="output file: .json (the review), .xlsx or .docx (the plan), "
         ".html or .pdf (the governor report)",
     )
+    exp.add_argument(
+        "--revision",
+        type=int,
+        metavar="N",
+        help="export revision N of the review instead of its latest "
+        "(the store is only read, so this works on a backup or a read-only mount)",
+    )
     exp.set_defaults(run=_cmd_export)
 
     bat = commands.add_parser(
@@ -300,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the chosen workbooks with Papermill for every school in SCHOOLS.csv "
         "(columns school_id and name, and any workbook parameter), writing DIR/<school_id>/ "
         "<workbook>.ipynb and .html, DIR/batch.json and DIR/hub_summary.html. Exit code 1 when "
-        "some schools failed, 2 when the input is wrong.",
+        "some schools failed, 2 when the input is wrong, 130 when stopped with Ctrl-C "
+        "(what finished is kept; --resume goes on).",
     )
     bat.add_argument("schools", metavar="SCHOOLS.csv", help="the schools to run")
     bat.add_argument("--out", required=True, metavar="DIR", help="where the outputs go")
@@ -311,7 +352,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="a workbook to run (repeat for several; default: 05_governor_report)",
     )
     bat.add_argument(
-        "--workers", type=int, metavar="N", help="local processes (default: one per core)"
+        "--workers",
+        type=int,
+        metavar="N",
+        help="local processes, 1 or more (default: one per core)",
     )
     bat.add_argument(
         "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
@@ -319,7 +363,9 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument(
         "--resume",
         action="store_true",
-        help="skip schools whose outputs are complete and up to date",
+        help="run again only the schools whose last run failed or did not finish, or whose "
+        "CSV row, workbooks, framework or data changed since their outputs; batch.json says "
+        "why for each",
     )
     bat.add_argument("--quiet", action="store_true", help="no progress bar")
     bat.set_defaults(run=_cmd_batch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,15 +34,52 @@ class ImportReport:
     unchanged: int
 
 
+def _kind_of_file(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def _json_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*.json") if not p.name.startswith("."))
-        if not files:
-            raise InputError(f"{path}: no .json files in this folder")
-        return files
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    return [path]
+    """The files to read for one PATH argument. Anything but a regular file or a folder is
+    refused before it is opened (reading a FIFO or a device would wait, or never end), and
+    hidden files and folders (`.git`, an editor's backups) are passed over."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISREG(mode):
+        return [path]
+    if not stat.S_ISDIR(mode):
+        raise InputError(
+            f"{path}: this is {_kind_of_file(mode)}, not a file: give a .json file or a folder"
+        )
+    files: list[Path] = []
+    for folder, subfolders, names in os.walk(path):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in names:
+            if name.startswith(".") or not name.endswith(".json"):
+                continue
+            found = Path(folder) / name
+            try:
+                found_mode = found.stat().st_mode
+            except OSError as exc:
+                raise InputError(f"{found}: cannot read ({exc.strerror or exc})") from None
+            if not stat.S_ISREG(found_mode):
+                raise InputError(
+                    f"{found}: this is {_kind_of_file(found_mode)}, not a file: "
+                    "remove it from the folder"
+                )
+            files.append(found)
+    if not files:
+        raise InputError(f"{path}: no .json files in this folder")
+    return sorted(files)
 
 
 def _read_json(path: Path) -> object:
@@ -156,10 +194,12 @@ def export_review(
     *,
     framework: Framework | None = None,
     framework_file: str | os.PathLike[str] | None = None,
+    revision: int | None = None,
 ) -> Path:
     """Write a review to a file whose extension picks the format; the file appears whole or not
     at all. The plan formats name themes and benchmarks from `framework` (default: built-in);
-    the report runs in a kernel of its own, which loads `framework_file` when one is given."""
+    the report runs in a kernel of its own, which loads `framework_file` when one is given.
+    `revision` exports that revision of the review instead of its latest."""
     destination = Path(destination)
     suffix = destination.suffix.lower()
     if suffix not in EXPORTERS:
@@ -167,13 +207,15 @@ def export_review(
             f"{destination}: cannot export to {suffix or 'a file with no extension'}"
             f" (this version writes: {', '.join(EXPORTERS)})"
         )
-    review = store.review(review_id)
+    review = store.review(review_id, revision)
     if suffix == ".json":
         return atomic_write_text(destination, dump_json(review))
     if suffix in (".html", ".pdf"):
         from .report import export_report  # runs the report workbook in its own kernel
 
-        return export_report(store.data_dir, review.id, destination, framework=framework_file)
+        return export_report(
+            store.data_dir, review.id, destination, framework=framework_file, revision=revision
+        )
     from .content import default_framework
     from .exports import write_plan  # Excel and Word libraries load only when asked for
 

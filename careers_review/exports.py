@@ -45,7 +45,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .content import Framework
 from .errors import InputError
 from .files import atomic_write_bytes
-from .model import Action, Priority, Review, School
+from .model import Action, Outcome, Priority, Review, School
 
 __all__ = [
     "DATE_FORMAT",
@@ -122,11 +122,11 @@ def _priority_name(priority: Priority, number: int) -> str:
     return priority.title if priority.title.strip() else f"Priority {number} (untitled)"
 
 
-def _year_groups(outcomes: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+def _year_groups(outcomes: dict[str, list[Outcome]]) -> list[tuple[str, list[str]]]:
     """Year groups in school order (7, 8, ... 13), then any named groups as entered."""
     keys = list(outcomes)
     ordered = sorted(keys, key=lambda k: (0, int(k), 0) if k.isdigit() else (1, 0, keys.index(k)))
-    return [(key, outcomes[key]) for key in ordered]
+    return [(key, [outcome.text for outcome in outcomes[key]]) for key in ordered]
 
 
 def _year_label(key: str) -> str:
@@ -319,12 +319,12 @@ def plan_workbook(review: Review, school: School, framework: Framework) -> bytes
     )
     tables: list[tuple[list[_Column], list[list[object]]]] = [
         (
-            [_Column("Priority id", 14), _Column("Priority", 60), _Column("Linked to", 50)],
-            [[p.id, name, link_label(p.link, framework)] for name, p in named],
+            [_Column("Number", 10), _Column("Priority", 60), _Column("Linked to", 50)],
+            [[n, name, link_label(p.link, framework)] for n, (name, p) in enumerate(named, 1)],
         ),
         (
             [_Column("Priority", 40), _Column("Objective", 90)],
-            [[name, text] for name, p in named for text in p.objectives],
+            [[name, objective.text] for name, p in named for objective in p.objectives],
         ),
         (
             [
@@ -464,7 +464,7 @@ def _priority_section(
     doc.add_heading("Objectives", 3)
     if priority.objectives:
         for objective in priority.objectives:
-            doc.add_paragraph(_word(objective), style="List Bullet")
+            doc.add_paragraph(_word(objective.text), style="List Bullet")
     else:
         doc.add_paragraph().add_run("No objectives written yet.").italic = True
     doc.add_heading("Actions", 3)

@@ -9,10 +9,20 @@ from __future__ import annotations
 import json
 import math
 import re
+import secrets
 from datetime import date
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import InputError, field_path, quoted
 
@@ -30,6 +40,8 @@ __all__ = [
     "DutyCheck",
     "Foundations",
     "Milestone",
+    "Objective",
+    "Outcome",
     "Participant",
     "Plan",
     "Priority",
@@ -40,9 +52,11 @@ __all__ = [
     "academic_year_for",
     "check_review",
     "dump_json",
+    "new_id",
     "parse_document",
     "review_id_for",
     "school_year_groups",
+    "texts_to_items",
 ]
 
 SCHEMA_VERSION = 1
@@ -51,6 +65,7 @@ SCHEMA_VERSION = 1
 MAX_TEXT = 20_000
 #: Ids become folder and file names in batch output: letters, digits, '-' and '_' only.
 SAFE_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,20}\Z")
 _YEAR = re.compile(r"^(\d{4})/(\d{2})\Z", re.ASCII)
 
 Focus = Literal["strength", "priority", "neither"]
@@ -114,22 +129,101 @@ def school_year_groups(age_range: str) -> tuple[int, ...]:
     return tuple(range(first, last + 1))
 
 
+def new_id(prefix: str) -> str:
+    """An id for a new item of a list: random, so that two pages adding an item each at the
+    same time never give them the same id (positional ids would, and the merge would then
+    take two different items for one)."""
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def _with_ids(items: Any, prefix: str) -> Any:
+    """Items saved before lists carried ids get them from their place, the same on every
+    read (so that the merge base and the newest revision agree); a plain string becomes the
+    text of an item."""
+    if not isinstance(items, list):
+        return items
+    taken = {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
+    given = []
+    for index, item in enumerate(items, start=1):
+        if isinstance(item, str):
+            item = {"text": item}
+        if isinstance(item, dict) and "id" not in item:
+            number = index
+            while f"{prefix}{number}" in taken:
+                number += 1
+            taken.add(f"{prefix}{number}")
+            item = {"id": f"{prefix}{number}", **item}
+        given.append(item)
+    return given
+
+
+def _fill_ids(data: Any, lists: dict[str, str]) -> Any:
+    if isinstance(data, dict) and any(isinstance(data.get(name), list) for name in lists):
+        data = {
+            **data,
+            **{
+                name: _with_ids(data[name], prefix)
+                for name, prefix in lists.items()
+                if name in data
+            },
+        }
+    return data
+
+
+def _item_id(prefix: str) -> Any:
+    return Field(default_factory=lambda: new_id(prefix), pattern=SAFE_ID)
+
+
 class Participant(_Doc):
+    id: str = _item_id("person")
     name: str = Field(default="", max_length=200)
     role: str = ""
+
+
+class Objective(_Doc):
+    id: str = _item_id("objective")
+    text: str = ""
+
+
+class Outcome(_Doc):
+    """One careers learning outcome for a year group."""
+
+    id: str = _item_id("outcome")
+    text: str = ""
+
+
+def texts_to_items(items: list[Any], texts: list[str], make: type) -> list[Any]:
+    """Lines typed in one box (objectives, learning outcomes) as items: a line kept, or
+    edited where it stood, keeps its item's id, so that a merge with another page sees an
+    edit rather than one item removed and another added."""
+    old = [item.text for item in items]
+    result: list[Any] = []
+    matcher = SequenceMatcher(a=old, b=texts, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            result += items[i1:i2]
+        elif tag in ("replace", "insert"):
+            reused = items[i1:i2] if tag == "replace" else []
+            for offset, text in enumerate(texts[j1:j2]):
+                if offset < len(reused):
+                    result.append(reused[offset].model_copy(update={"text": text}))
+                else:
+                    result.append(make(text=text))
+    return result
 
 
 class ThemeRating(_Doc):
     """What the team agreed for one theme of the maturity model."""
 
-    level: int | None = Field(default=None, ge=1)
+    #: Strict: `true` or "2" in a file is refused rather than read as 1 or 2.
+    level: StrictInt | None = Field(default=None, ge=1)
     evidence: str = ""
     notes: str = ""
     focus: Focus = "neither"
 
 
 class Action(_Doc):
-    id: str = Field(pattern=SAFE_ID)
+    id: str = _item_id("action")
     what: str = ""
     link: Link = ""
     owner: str = ""
@@ -139,12 +233,14 @@ class Action(_Doc):
 
 
 class Milestone(_Doc):
+    id: str = _item_id("milestone")
     what: str = ""
     due_date: date | None = None
     done: bool = False
 
 
 class KPI(_Doc):
+    id: str = _item_id("kpi")
     name: str = ""
     unit: str = ""
     baseline: float | None = None
@@ -153,13 +249,18 @@ class KPI(_Doc):
 
 
 class Priority(_Doc):
-    id: str = Field(pattern=SAFE_ID)
+    id: str = _item_id("priority")
     title: str = ""
     link: Link = ""
-    objectives: list[str] = []
+    objectives: list[Objective] = []
     actions: list[Action] = []
     milestones: list[Milestone] = []
     kpis: list[KPI] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ids(cls, data: Any) -> Any:
+        return _fill_ids(data, {"objectives": "o", "milestones": "m", "kpis": "k"})
 
 
 class Plan(_Doc):
@@ -168,7 +269,21 @@ class Plan(_Doc):
     vision: str = ""
     intent: str = ""
     priorities: list[Priority] = []
-    learning_outcomes: dict[str, list[str]] = {}
+    learning_outcomes: dict[str, list[Outcome]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ids(cls, data: Any) -> Any:
+        outcomes = data.get("learning_outcomes") if isinstance(data, dict) else None
+        if isinstance(outcomes, dict):
+            data = {
+                **data,
+                "learning_outcomes": {
+                    year: _with_ids(items, f"y{year}-" if _SAFE_KEY.match(year) else "y")
+                    for year, items in outcomes.items()
+                },
+            }
+        return data
 
 
 ResponsibilityStatus = Literal["", "in_place", "partly", "not_yet"]
@@ -219,6 +334,11 @@ class Review(_Doc):
     foundations: Foundations = Field(default_factory=Foundations)
     gatsby: dict[str, CriterionStatus] = {}
     plan: Plan = Field(default_factory=Plan)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ids(cls, data: Any) -> Any:
+        return _fill_ids(data, {"participants": "person"})
 
     @field_validator("academic_year")
     @classmethod

@@ -249,7 +249,7 @@ def report_sections(
             parts.append(f"<p class='cr-muted'>{escape(_link_name(priority.link, framework))}</p>")
         if priority.objectives:
             parts.append(
-                "<ul>" + "".join(f"<li>{_text(o)}</li>" for o in priority.objectives) + "</ul>"
+                "<ul>" + "".join(f"<li>{_text(o.text)}</li>" for o in priority.objectives) + "</ul>"
             )
         if priority.kpis:
             parts.append(
@@ -312,7 +312,8 @@ def show_governor_report(
 
     from .workspace import open_workspace
 
-    workspace = open_workspace(data_dir or None, framework or None, create=False)
+    # A report only reads: it works on a read-only mount or a backup, and never writes there.
+    workspace = open_workspace(data_dir or None, framework or None, create=False, read_only=True)
     try:
         sections = report_sections(workspace.store, workspace.framework, school_id, review_id)
     finally:
@@ -335,22 +336,30 @@ def render_report(
     *,
     framework: str | os.PathLike[str] | None = None,
     pdf: bool = False,
+    revision: int | None = None,
 ) -> bytes:
-    """Run the report workbook with Papermill and convert it: HTML, or PDF through WeasyPrint."""
+    """Run the report workbook with Papermill and convert it: HTML, or PDF through WeasyPrint.
+    With `revision`, the report is of that revision of the review."""
     import nbformat
     import papermill
     from nbconvert import HTMLExporter
 
     from .workspace import open_workspace
 
-    workspace = open_workspace(data_dir, framework, create=False)
+    workspace = open_workspace(data_dir, framework, create=False, read_only=True)
     try:
-        review = workspace.store.review(review_id)
+        review = workspace.store.review(review_id, revision)
+        snapshot = _snapshot(workspace.store, review) if revision is not None else []
     finally:
         workspace.close()
     workbooks = find_workbooks()
     with tempfile.TemporaryDirectory(prefix="careers-report-") as tmp:
         executed = Path(tmp) / "report.ipynb"
+        report_data, report_framework = workspace.data_dir, framework
+        if snapshot:
+            report_data, report_framework = _write_snapshot(
+                Path(tmp) / "data", snapshot, workspace.data_dir, framework
+            )
         try:
             papermill.execute_notebook(
                 str(workbooks / REPORT_WORKBOOK),
@@ -358,8 +367,8 @@ def render_report(
                 parameters={
                     "school_id": review.school_id,
                     "review_id": review.id,
-                    "data_dir": str(workspace.data_dir),
-                    "framework": str(framework or ""),
+                    "data_dir": str(report_data),
+                    "framework": str(report_framework or ""),
                 },
                 cwd=str(workbooks),
                 progress_bar=False,
@@ -384,6 +393,32 @@ def render_report(
     return html_to_pdf(html) if pdf else html.encode("utf-8")
 
 
+def _snapshot(store: Store, review: Review) -> list[School | Review]:
+    """What the report workbook reads for an earlier revision of a review: the school, its
+    other reviews as they are now (for the change since the last one), and that revision."""
+    others = [r for r in store.reviews(review.school_id, skip_damaged=True) if r.id != review.id]
+    return [store.school(review.school_id), *others, review]
+
+
+def _write_snapshot(
+    folder: Path,
+    documents: list[School | Review],
+    data_dir: Path,
+    framework: str | os.PathLike[str] | None,
+) -> tuple[Path, str]:
+    """A private store holding `documents` in a temporary folder, and the framework file the
+    data directory's kernels would have used (the copy has no framework.yaml of its own)."""
+    from .content import DATA_DIR_FRAMEWORK
+    from .workspace import FRAMEWORK_ENV
+
+    with Store(folder) as copy:
+        copy.save_many(documents, author="report of an earlier revision")
+    chosen = str(framework or os.environ.get(FRAMEWORK_ENV) or "")
+    if not chosen and (data_dir / DATA_DIR_FRAMEWORK).is_file():
+        chosen = str(data_dir / DATA_DIR_FRAMEWORK)
+    return folder, chosen
+
+
 def html_to_pdf(html: str) -> bytes:
     """Print the report's HTML to an A4 PDF with WeasyPrint: offline, no browser needed."""
     try:
@@ -402,10 +437,12 @@ def export_report(
     destination: str | os.PathLike[str],
     *,
     framework: str | os.PathLike[str] | None = None,
+    revision: int | None = None,
 ) -> Path:
     """Write the report as .html or .pdf, whole or not at all."""
     destination = Path(destination)
     pdf = destination.suffix.lower() == ".pdf"
     return atomic_write_bytes(
-        destination, render_report(data_dir, review_id, framework=framework, pdf=pdf)
+        destination,
+        render_report(data_dir, review_id, framework=framework, pdf=pdf, revision=revision),
     )

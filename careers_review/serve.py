@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import secrets
+import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +14,8 @@ from pathlib import Path
 from .errors import InputError
 from .files import write_private
 from .resources import START_PAGE, find_workbooks
-from .store import DATA_ENV
-from .workspace import FRAMEWORK_ENV
+from .store import DATA_ENV, DB_NAME, Store, store_file_problem
+from .workspace import FRAMEWORK_ENV, READ_ONLY_ENV
 
 __all__ = [
     "START_PAGE",
@@ -45,14 +47,70 @@ class ServeOptions:
     cull_after: int = 600
     max_kernels: int = 20
     token: str = field(default="", repr=False)
+    #: Pages show the store and save nothing (a backup, a read-only mount, a demonstration).
+    read_only: bool = False
 
 
-def _environment(data_dir: Path, framework: str | os.PathLike[str] | None) -> None:
+def _environment(
+    data_dir: Path, framework: str | os.PathLike[str] | None, *, read_only: bool = False
+) -> None:
     # Kernels inherit the server's environment: this is how each workbook finds the store.
     os.environ[DATA_ENV] = str(data_dir)
     os.environ.pop(TOKEN_ENV, None)  # kernels never need the login token
     if framework:
         os.environ[FRAMEWORK_ENV] = str(Path(framework).resolve())
+    if read_only:
+        os.environ[READ_ONLY_ENV] = "1"
+    else:
+        os.environ.pop(READ_ONLY_ENV, None)
+
+
+def check_address(ip: str, port: int) -> None:
+    """Bind the address and port the way the server will, and let go at once: a mistyped
+    --ip or a port in use is said in one line before Voilà starts (it would print a
+    traceback, or with port hopping listen somewhere else)."""
+    if not 1 <= port <= 65535:
+        raise InputError(f"--port {port}: choose a port from 1 to 65535")
+    from tornado.netutil import bind_sockets
+
+    try:
+        sockets = bind_sockets(port, ip)
+    except socket.gaierror:
+        raise InputError(
+            f"--ip {ip}: not an address or a host name this machine knows "
+            "(use 127.0.0.1, or 0.0.0.0 for every address of this machine)"
+        ) from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise InputError(
+                f"--ip {ip}: not an address of this machine (use 127.0.0.1, one of this "
+                "machine's own addresses, or 0.0.0.0 for all of them)"
+            ) from None
+        if exc.errno == errno.EADDRINUSE:
+            raise InputError(
+                f"--port {port}: already in use on {ip} (another server is running there; "
+                "stop it or choose another --port)"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise InputError(
+                f"--port {port}: not permitted for this user (ports below 1024 need root); "
+                "choose another --port, e.g. 8866"
+            ) from None
+        raise InputError(f"--ip {ip} --port {port}: cannot listen there ({exc.strerror})") from None
+    for sock in sockets:
+        sock.close()
+
+
+def check_store(data_dir: Path) -> None:
+    """A store that cannot be read is said once, here, not on every page. No store yet is
+    fine (the pages say how to import one); an existing one is opened read-only and closed."""
+    path = data_dir / DB_NAME
+    if not os.path.lexists(path):
+        return
+    problem = store_file_problem(path)
+    if problem:
+        raise InputError(f"{path}: {problem}")
+    Store(data_dir, create=False, read_only=True).close()
 
 
 def hash_password(password: str) -> str:
@@ -131,19 +189,22 @@ def run_voila(
     workbooks: str | os.PathLike[str] | None = None,
     options: ServeOptions | None = None,
 ) -> None:
-    """Serve the workbooks as apps until interrupted; `/` opens the start page."""
-    from .app.voila_server import CareersVoila
-
+    """Serve the workbooks as apps until interrupted; `/` opens the start page. The options
+    and the store are checked first, before Voilà is even loaded."""
     options = options or ServeOptions()
-    if not 1 <= options.port <= 65535:
-        raise InputError(f"--port {options.port}: choose a port from 1 to 65535")
     if options.cull_after < 1 or options.max_kernels < 1:
         raise InputError("--cull-after and --max-kernels must be 1 or more")
+    check_address(options.ip, options.port)
     token, hashed = login(options)
     folder = find_workbooks(workbooks)
-    _environment(data_dir, framework)
+    check_store(data_dir)
+    _environment(data_dir, framework, read_only=options.read_only)
+    from .app.voila_server import CareersVoila
+
     host = f"[{options.ip}]" if ":" in options.ip else options.ip
     url = f"http://{host}:{options.port}/"
+    if options.read_only:
+        print("Read-only: pages show the store and save no changes.", flush=True)
     if token:
         print(f"Serving the review workbooks (data: {data_dir}). Open:", flush=True)
         print(f"    {url}?token={token}", flush=True)

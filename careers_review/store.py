@@ -6,6 +6,9 @@ each other closely are folded into that page's newest revision, until nobody els
 between, the page pauses, or the revision has been open a while. Nothing else is ever updated,
 and nothing is deleted. Two tabs or two processes saving at once are serialised by SQLite, and
 a save made from an older revision is merged field by field with what was saved meanwhile.
+
+A store opened read-only (a backup, a read-only mount, `serve --read-only`) is only read:
+nothing is created or migrated, nothing is written beside it, and every save is refused.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -21,18 +25,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
-from .errors import StoreError, UnknownReviewError, UnknownSchoolError
+from .errors import (
+    InputError,
+    StoreError,
+    UnknownReviewError,
+    UnknownSchoolError,
+    field_path,
+)
+from .merge import Clash, merge
 from .model import Review, School, dump_json, parse_document
 
 __all__ = [
     "DATA_ENV",
     "DB_NAME",
     "DEFAULT_DATA_DIR",
+    "READ_ONLY_REFUSAL",
+    "DamagedRevisionError",
     "Revision",
     "SaveResult",
     "Store",
     "resolve_data_dir",
+    "store_file_problem",
 ]
 
 DATA_ENV = "CAREERS_REVIEW_DATA"
@@ -45,6 +60,13 @@ SITTING_PAUSE = timedelta(minutes=2)
 SITTING_SPAN = timedelta(minutes=15)
 
 Kind = Literal["school", "review"]
+
+#: What a save on a read-only store says; a page shows it as its save status.
+READ_ONLY_REFUSAL = "Read-only: changes are not saved"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_NOT_OURS = (
+    "the file is damaged or is not a careers-review store (an SQLite database of another kind)"
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -112,26 +134,9 @@ class SaveResult:
     #: The revision's content as JSON: what a page merges its next save against (its own
     #: document may have moved on while this save was being written).
     data: dict[str, Any] | None = None
-
-
-def _merge(base: Any, mine: Any, theirs: Any) -> Any:
-    """Three-way merge of JSON values: keep each side's changes; on a clash, this save wins."""
-    if mine == base:
-        return theirs
-    if theirs == base or mine == theirs:
-        return mine
-    if isinstance(base, dict) and isinstance(mine, dict) and isinstance(theirs, dict):
-        merged = {}
-        for key in dict.fromkeys([*theirs, *mine]):
-            if key in mine and key in theirs:
-                merged[key] = _merge(base.get(key), mine[key], theirs[key])
-            elif key in mine:
-                if key not in base or mine[key] != base[key]:
-                    merged[key] = mine[key]
-            elif key not in base or theirs[key] != base[key]:
-                merged[key] = theirs[key]
-        return merged
-    return mine
+    #: Fields this save and another both changed since the page read them: this save's text
+    #: was kept, and the other one is in the clash (and in the history).
+    clashes: tuple[Clash, ...] = ()
 
 
 class Store:
@@ -142,22 +147,35 @@ class Store:
         data_dir: str | os.PathLike[str] | None = None,
         *,
         create: bool = True,
+        read_only: bool = False,
         timeout: float = 30.0,
         clock: Callable[[], datetime] | None = None,
         sitting_pause: timedelta = SITTING_PAUSE,
     ) -> None:
+        """`read_only` opens the file for reading only (a read-only mount, a backup, a served
+        copy nobody may change): nothing is written beside it, and every save is refused."""
         self.data_dir = resolve_data_dir(data_dir)
         self.path = self.data_dir / DB_NAME
         self._lock = threading.RLock()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._sitting_pause = sitting_pause  # zero: every save its own revision
+        self._read_only = read_only
         if not self.path.exists():
-            if not create:
+            if not create or read_only:
                 raise StoreError(
                     f"{self.path}: no store here yet (import a hub with 'careers-review import')"
                 )
             _create_private(self.data_dir, self.path)
+        else:
+            # An empty file is a store being made only when this call may make it.
+            problem = store_file_problem(self.path, empty_ok=create and not read_only)
+            if problem:
+                raise StoreError(f"{self.path}: {problem}")
         with self._errors():
+            if read_only:
+                self._db = self._connect_read_only(timeout)
+                self._format = self._check_readable()
+                return
             self._db = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
@@ -165,6 +183,8 @@ class Store:
             self._db.execute("PRAGMA synchronous=FULL")
             version = self._meta_format()
             if version is None:
+                if self._has_tables():
+                    raise StoreError(f"{self.path}: {_NOT_OURS}")
                 with self._transaction():
                     for statement in filter(str.strip, _SCHEMA.split(";\n")):
                         self._db.execute(statement)
@@ -180,6 +200,45 @@ class Store:
                     self._db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (_FORMAT,))
             elif version != _FORMAT:
                 raise StoreError(f"{self.path}: store format {version} is not readable here")
+            self._format = _FORMAT
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this store refuses saves: a page shows its data and says changes are not kept."""
+        return self._read_only
+
+    def _connect_read_only(self, timeout: float) -> sqlite3.Connection:
+        """SQLite's read-only mode. Where the folder cannot be written, SQLite could not make the
+        -shm file a WAL store needs to be read, so the file is opened as immutable (read with no
+        locks and no -shm); unless a -wal file still holds changes, which that would skip."""
+        uri = f"file:{quote(str(self.path))}?mode=ro"
+        if not os.access(self.data_dir, os.W_OK):
+            wal = Path(f"{self.path}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                if not Path(f"{self.path}-shm").exists():
+                    raise StoreError(
+                        f"{self.path}: its {wal.name} file holds changes that cannot be read in "
+                        "a folder that cannot be written: copy the folder somewhere writable "
+                        "and open the copy"
+                    )
+            else:
+                uri += "&immutable=1"
+        return sqlite3.connect(
+            uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+
+    def _check_readable(self) -> str:
+        """The store's format, checked without creating or migrating anything: format 1 is
+        read as it is (its revisions have the same columns for reading)."""
+        version = self._meta_format()
+        if version is None:
+            raise StoreError(f"{self.path}: {_NOT_OURS}")
+        if version not in ("1", _FORMAT):
+            raise StoreError(f"{self.path}: store format {version} is not readable here")
+        return version
+
+    def _has_tables(self) -> bool:
+        return self._db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -194,7 +253,12 @@ class Store:
             if "locked" in text or "busy" in text:
                 reason = "the store is locked by another program; try again in a moment"
             elif "readonly" in text or "read-only" in text:
-                reason = "the store cannot be written (the data directory is read-only)"
+                reason = (
+                    "the store cannot be written (is the data directory read-only, or owned by "
+                    "another user?)"
+                )
+            elif "unable to open" in text and self._read_only:
+                reason = "the store cannot be opened for reading (check the folder's permissions)"
             elif "unable to open" in text:
                 reason = (
                     "the store cannot be opened for writing (is the data directory read-only, "
@@ -240,9 +304,11 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------
 
-    def _latest_rows(self, kind: Kind, school_id: str | None = None) -> list[tuple[str, str]]:
+    def _latest(
+        self, kind: Kind, school_id: str | None = None, *, skip_damaged: bool = False
+    ) -> list[Any]:
         sql = (
-            "SELECT r.key, r.data FROM revisions r JOIN ("
+            "SELECT r.key, r.number, r.data FROM revisions r JOIN ("
             " SELECT key, MAX(number) AS n FROM revisions WHERE kind = ? GROUP BY key"
             ") m ON r.key = m.key AND r.number = m.n WHERE r.kind = ?"
         )
@@ -252,7 +318,14 @@ class Store:
             args.append(school_id)
         with self._errors():
             rows = self._db.execute(sql + " ORDER BY r.key", args).fetchall()
-        return [(key, self._unpack(data)) for key, data in rows]
+        documents = []
+        for key, number, data in rows:
+            try:
+                documents.append(self._document(kind, key, number, data))
+            except DamagedRevisionError:
+                if not skip_damaged:
+                    raise
+        return documents
 
     def _row(self, kind: Kind, key: str, number: int | None) -> tuple[int, str] | None:
         sql = "SELECT number, data FROM revisions WHERE kind = ? AND key = ?"
@@ -262,21 +335,54 @@ class Store:
             args.append(number)
         with self._errors():
             row = self._db.execute(sql + " ORDER BY number DESC LIMIT 1", args).fetchone()
-        return None if row is None else (row[0], self._unpack(row[1]))
+        return None if row is None else (row[0], self._unpack(row[1], (kind, key, row[0])))
 
-    def _unpack(self, data: str | bytes) -> str:
+    def _exists(self, kind: Kind, key: str) -> bool:
+        with self._errors():
+            return (
+                self._db.execute(
+                    "SELECT 1 FROM revisions WHERE kind = ? AND key = ? LIMIT 1", (kind, key)
+                ).fetchone()
+                is not None
+            )
+
+    def _unpack(self, data: str | bytes, where: tuple[str, str, int] | None = None) -> str:
         """Revisions are kept compressed (a typed page's history is mostly the same words);
-        those written before that are plain text."""
+        those written before that are plain text. `where` (kind, key, number) names the
+        revision when its bytes are damaged."""
         if isinstance(data, str):
             return data
-        try:
-            return zlib.decompress(data).decode("utf-8")
-        except (zlib.error, UnicodeDecodeError):
-            raise StoreError(f"{self.path}: a revision is damaged and cannot be read") from None
+        problem = "data: not text"
+        if isinstance(data, bytes):
+            try:
+                return zlib.decompress(data).decode("utf-8")
+            except zlib.error as exc:
+                problem = f"data: the compressed text is damaged ({exc})"
+            except UnicodeDecodeError as exc:
+                problem = f"data: not UTF-8 text (byte {exc.start})"
+        if where is None:
+            raise StoreError(f"{self.path}: a revision is damaged and cannot be read ({problem})")
+        raise DamagedRevisionError(self.path, *where, problem)
 
-    def schools(self) -> list[School]:
-        """Every school's latest profile, by name."""
-        schools = [School.model_validate_json(data) for _, data in self._latest_rows("school")]
+    def _document(self, kind: Kind, key: str, number: int, data: str | bytes) -> Any:
+        """One stored revision read back, or a DamagedRevisionError naming it and the field
+        that cannot be read (a disk fault, or a row written by something else)."""
+        text = self._unpack(data, (kind, key, number))
+        model = School if kind == "school" else Review
+        try:
+            document = model.model_validate_json(text)
+        except ValueError as exc:  # pydantic's ValidationError is one
+            raise DamagedRevisionError(self.path, kind, key, number, _why(text, exc)) from None
+        if document.id != key:
+            raise DamagedRevisionError(
+                self.path, kind, key, number, f"id: {document.id!r} in a row kept for {key!r}"
+            )
+        return document
+
+    def schools(self, *, skip_damaged: bool = False) -> list[School]:
+        """Every school's latest profile, by name; `skip_damaged` leaves out one that cannot
+        be read (for `check`, which lists those from `damaged_revisions`)."""
+        schools = self._latest("school", skip_damaged=skip_damaged)
         return sorted(schools, key=lambda s: s.name.casefold())
 
     def school_ids(self) -> list[str]:
@@ -287,27 +393,70 @@ class Store:
         return [key for (key,) in rows]
 
     def school(self, school_id: str, revision: int | None = None) -> School:
-        row = self._row("school", school_id, revision)
-        if row is None:
-            if revision is not None and self._row("school", school_id, None):
-                raise UnknownSchoolError(f"{school_id} revision {revision}")
-            raise UnknownSchoolError(school_id, self.school_ids())
-        return School.model_validate_json(row[1])
+        return self._one("school", school_id, revision)
 
-    def reviews(self, school_id: str | None = None) -> list[Review]:
+    def reviews(self, school_id: str | None = None, *, skip_damaged: bool = False) -> list[Review]:
         """Latest revision of each review, oldest academic year first."""
-        reviews = [
-            Review.model_validate_json(data) for _, data in self._latest_rows("review", school_id)
-        ]
+        reviews = self._latest("review", school_id, skip_damaged=skip_damaged)
         return sorted(reviews, key=lambda r: (r.school_id, r.academic_year, r.review_date))
 
     def review(self, review_id: str, revision: int | None = None) -> Review:
-        row = self._row("review", review_id, revision)
+        return self._one("review", review_id, revision)
+
+    def _one(self, kind: Kind, key: str, revision: int | None) -> Any:
+        sql = "SELECT number, data FROM revisions WHERE kind = ? AND key = ?"
+        args: list[Any] = [kind, key]
+        if revision is not None:
+            sql += " AND number = ?"
+            args.append(revision)
+        with self._errors():
+            row = self._db.execute(sql + " ORDER BY number DESC LIMIT 1", args).fetchone()
         if row is None:
-            if revision is not None and self._row("review", review_id, None):
-                raise UnknownReviewError(f"{review_id} revision {revision}")
-            raise UnknownReviewError(review_id)
-        return Review.model_validate_json(row[1])
+            unknown = UnknownSchoolError if kind == "school" else UnknownReviewError
+            if revision is not None and self._exists(kind, key):
+                raise unknown(f"{key} revision {revision}")
+            if kind == "school":
+                raise UnknownSchoolError(key, self.school_ids())
+            raise UnknownReviewError(key)
+        return self._document(kind, key, row[0], row[1])
+
+    def damaged_revisions(self) -> list[DamagedRevisionError]:
+        """Every stored revision, old ones too, that cannot be read back: what `check` lists."""
+        damaged: list[DamagedRevisionError] = []
+        with self._errors():
+            cursor = self._db.execute(
+                "SELECT kind, key, number, saved_at, data FROM revisions ORDER BY kind, key, number"
+            )
+            for kind, key, number, saved_at, data in cursor:
+                try:
+                    _saved_at(saved_at)
+                    self._document(kind, key, number, data)
+                except ValueError:
+                    damaged.append(
+                        DamagedRevisionError(
+                            self.path, kind, key, number, f"saved_at: not a time ({saved_at!r})"
+                        )
+                    )
+                except DamagedRevisionError as exc:
+                    damaged.append(exc)
+        return damaged
+
+    def readable_before(self, kind: Kind, key: str, number: int) -> int | None:
+        """The newest revision older than `number` that can be read: what to export or
+        restore instead of a damaged one."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT number, data FROM revisions WHERE kind = ? AND key = ? AND number < ?"
+                " ORDER BY number DESC",
+                (kind, key, number),
+            ).fetchall()
+        for earlier, data in rows:
+            try:
+                self._document(kind, key, earlier, data)
+            except DamagedRevisionError:
+                continue
+            return earlier
+        return None
 
     def latest_review(self, school_id: str) -> Review | None:
         reviews = self.reviews(school_id)
@@ -320,6 +469,18 @@ class Store:
         ]
         return earlier[-1] if earlier else None
 
+    def head(self, kind: Kind, key: str) -> tuple[int, str] | None:
+        """The newest revision's number and save time: an open page asks this every second
+        or two to learn whether another page saved (a sitting's revision keeps its number
+        while its time moves on)."""
+        with self._errors():
+            row = self._db.execute(
+                "SELECT number, saved_at FROM revisions WHERE kind = ? AND key = ?"
+                " ORDER BY number DESC LIMIT 1",
+                (kind, key),
+            ).fetchone()
+        return None if row is None else (row[0], row[1])
+
     def revisions(self, kind: Kind, key: str) -> list[Revision]:
         with self._errors():
             rows = self._db.execute(
@@ -327,9 +488,15 @@ class Store:
                 " ORDER BY number",
                 (kind, key),
             ).fetchall()
-        return [
-            Revision(kind, key, n, datetime.fromisoformat(at), author) for n, at, author in rows
-        ]
+        history = []
+        for n, at, author in rows:
+            try:
+                history.append(Revision(kind, key, n, _saved_at(at), author))
+            except ValueError:
+                raise DamagedRevisionError(
+                    self.path, kind, key, n, f"saved_at: not a time ({at!r})"
+                ) from None
+        return history
 
     def revision_count(self) -> int:
         with self._errors():
@@ -354,6 +521,7 @@ class Store:
         """Append a revision. Pass the revision the edit started from (and, from a page, the
         document as it read it then) to merge concurrent edits; pass the page's `sitting` id
         so that its quick successive saves fold into one revision."""
+        self._refuse_if_read_only()
         # Serialised before the write lock is taken: the lock is held for as short as can be.
         prepared = (document.model_dump(mode="json"), _pack(document))
         with self._errors(), self._transaction() as db:
@@ -377,6 +545,7 @@ class Store:
         author: str = "",
     ) -> list[SaveResult]:
         """Save several documents in one transaction: all of them land, or none does."""
+        self._refuse_if_read_only()
         bases = base_revisions or [None] * len(documents)
         results: list[SaveResult] = []
         with self._errors(), self._transaction() as db:
@@ -408,7 +577,14 @@ class Store:
         ).fetchone()
         mine, packed = prepared or (document.model_dump(mode="json"), b"")
         merged = False
-        theirs = json.loads(self._unpack(latest[1])) if latest is not None else None
+        clashes: tuple[Clash, ...] = ()
+        # Read as the model reads it today (items saved before lists had ids get them), so that
+        # it compares equal to a page's copy of the same content.
+        theirs = (
+            self._document(kind, key, latest[0], latest[1]).model_dump(mode="json")
+            if latest is not None
+            else None
+        )
         # Saved meanwhile by someone else: a newer revision, or (a page's open revision having
         # taken more of its typing) the same one with other content than this edit started from.
         moved = (
@@ -418,16 +594,15 @@ class Store:
         )
         if moved:
             if base_document is None:
-                base_row = self._row(kind, key, base)
-                base_document = json.loads(base_row[1]) if base_row is not None else None
+                base_document = self._one(kind, key, base).model_dump(mode="json")
             if base_document is not None:
-                combined = _merge(base_document, mine, theirs)
+                combined, clashes = merge(base_document, mine, theirs)
                 merged = combined != mine
                 document = parse_document(combined, f"{kind} {key}")
                 mine, packed = document.model_dump(mode="json"), b""
         if latest is not None and theirs == mine:
             at = datetime.fromisoformat(latest[2])
-            return SaveResult(latest[0], at, merged, False, document, theirs)
+            return SaveResult(latest[0], at, merged, False, document, theirs, clashes)
         text = packed or _pack(document)
         now = self._clock()
         if latest is not None and sitting and self._still_open(latest, base, sitting, now):
@@ -436,7 +611,7 @@ class Store:
                 " AND number = ?",
                 (text, now.isoformat(), kind, key, latest[0]),
             )
-            return SaveResult(latest[0], now, merged, True, document, mine)
+            return SaveResult(latest[0], now, merged, True, document, mine, clashes)
         number = (latest[0] if latest else 0) + 1
         school_id = document.id if isinstance(document, School) else document.school_id
         db.execute(
@@ -444,7 +619,11 @@ class Store:
             " sitting, began_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (kind, key, number, school_id, now.isoformat(), author, text, sitting, now.isoformat()),
         )
-        return SaveResult(number, now, merged, True, document, mine)
+        return SaveResult(number, now, merged, True, document, mine, clashes)
+
+    def _refuse_if_read_only(self) -> None:
+        if self._read_only:
+            raise StoreError(f"{READ_ONLY_REFUSAL} ({self.path} was opened read-only)")
 
     def _still_open(self, latest: tuple, base: int | None, sitting: str, now: datetime) -> bool:
         """Whether this save may fold into the newest revision: the same page made it, nobody
@@ -466,6 +645,63 @@ class Store:
             raise UnknownReviewError(f"{key} revision {number}")
         document = parse_document(json.loads(row[1]), f"{kind} {key} revision {number}")
         return self.save(document, author=author or f"restored revision {number}")
+
+
+class DamagedRevisionError(StoreError):
+    """A stored revision that cannot be read back: which one, and which field is wrong."""
+
+    def __init__(self, path: Path, kind: str, key: str, number: int, problem: str) -> None:
+        self.kind, self.key, self.number, self.problem = kind, key, number, problem
+        super().__init__(f"{path}: revision {number} of {kind} {key} cannot be read ({problem})")
+
+
+def _why(text: str, exc: Exception) -> str:
+    """The field of a stored revision that cannot be read, in the words `import` would use."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as bad:
+        return f"data: not valid JSON ({str(bad).splitlines()[0][:120]})"
+    try:
+        parse_document(data, "-")
+    except InputError as refused:
+        return str(refused).removeprefix("-: ").splitlines()[0]
+    errors = getattr(exc, "errors", None)
+    if callable(errors) and errors():
+        first = errors()[0]
+        return f"{field_path(tuple(first['loc'])) or 'data'}: {first['msg']}"
+    return f"data: {str(exc).splitlines()[0]}"
+
+
+def _saved_at(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return datetime.fromisoformat(value)
+
+
+def store_file_problem(path: Path, empty_ok: bool = False) -> str:
+    """Why the file at the store's path cannot be a store, or '' when it can: checked before
+    SQLite opens it, which would block on a FIFO or take an empty file for a new store."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file: the store must be a file (move this away)"
+        if info.st_size == 0:
+            if empty_ok:
+                return ""
+            return (
+                "the store file is empty (0 bytes): it holds no schools or reviews; restore it "
+                "from a backup, or move it away and import the hub again"
+            )
+        with path.open("rb") as file:
+            head = file.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        return f"cannot read the store ({exc.strerror or exc})"
+    if head != _SQLITE_MAGIC:
+        return (
+            "the file is damaged or is not a careers-review store (it is not an SQLite "
+            "database): restore it from a backup, or move it away and import the hub again"
+        )
+    return ""
 
 
 def _pack(document: School | Review) -> bytes:

@@ -13,14 +13,18 @@ from .store import DB_NAME, Store, resolve_data_dir
 __all__ = [
     "EVIDENCE_FOLDER",
     "FRAMEWORK_ENV",
+    "READ_ONLY_ENV",
     "Workspace",
     "framework_in_use",
     "hide_paths",
     "open_workspace",
+    "read_only_requested",
 ]
 
 #: Set by `careers-review serve` and `lab` so every kernel uses the framework the server was given.
 FRAMEWORK_ENV = "CAREERS_REVIEW_FRAMEWORK"
+#: Set (to 1) by `careers-review serve --read-only`: every kernel opens the store read-only.
+READ_ONLY_ENV = "CAREERS_REVIEW_READ_ONLY"
 #: Where a hub keeps each school's files so the served app finds them without parameters.
 EVIDENCE_FOLDER = "evidence"
 
@@ -45,17 +49,27 @@ class Workspace:
         self.store.close()
 
 
+def read_only_requested() -> bool:
+    """Whether the server asked its kernels to leave the store as it is (the variable is 1)."""
+    return os.environ.get(READ_ONLY_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def open_workspace(
     data_dir: str | os.PathLike[str] | None = None,
     framework: str | os.PathLike[str] | None = None,
     *,
     create: bool = True,
+    read_only: bool | None = None,
 ) -> Workspace:
     """Data directory: argument, $CAREERS_REVIEW_DATA, ./careers-review-data.
-    Framework: argument, $CAREERS_REVIEW_FRAMEWORK, DATA_DIR/framework.yaml, else built-in."""
+    Framework: argument, $CAREERS_REVIEW_FRAMEWORK, DATA_DIR/framework.yaml, else built-in.
+    Read-only: argument, else $CAREERS_REVIEW_READ_ONLY; a read-only store is never created."""
     folder = resolve_data_dir(data_dir)
     loaded = framework_in_use(folder, framework)
-    return Workspace(folder, Store(folder, create=create), loaded)
+    if read_only is None:
+        read_only = read_only_requested()
+    store = Store(folder, create=create and not read_only, read_only=read_only)
+    return Workspace(folder, store, loaded)
 
 
 def framework_in_use(

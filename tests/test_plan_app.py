@@ -73,7 +73,9 @@ def test_plan_with_priorities_actions_milestones_and_kpis(store):
         "Measure what works",
     ]
     one = saved.priorities[0]
-    assert one.objectives == ["Every pupil in years 7 to 11 meets an employer each year"]
+    assert [o.text for o in one.objectives] == [
+        "Every pupil in years 7 to 11 meets an employer each year"
+    ]
     assert (one.actions[0].what, one.actions[0].owner, one.actions[0].due_date) == (
         "Book employer talks for year 8",
         "Careers Leader",
@@ -81,7 +83,7 @@ def test_plan_with_priorities_actions_milestones_and_kpis(store):
     )
     assert one.milestones[0].what == "Half of year groups covered"
     assert (one.kpis[0].baseline, one.kpis[0].target) == (62.0, 95.0)
-    assert saved.learning_outcomes["9"] == [
+    assert [o.text for o in saved.learning_outcomes["9"]] == [
         "Explain two routes after year 11",
         "Name a local employer",
     ]

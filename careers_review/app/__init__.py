@@ -110,7 +110,7 @@ def review_page(
     make,
 ):
     """A page over one school's review for one year: `make(session, workspace)` builds it."""
-    from .session import ReviewSession
+    from .session import ReviewSession, follow_in_kernel
 
     def build(workspace, chosen: str):
         session = ReviewSession(
@@ -120,7 +120,10 @@ def review_page(
             academic_year=academic_year,
             autosave_delay=autosave_delay,
         )
-        return make(session, workspace)
+        app = make(session, workspace)
+        # Open pages follow each other: what another tab saves appears here within seconds.
+        app.follower = follow_in_kernel(*getattr(app, "sessions", (session,)))
+        return app
 
     return _school_page(school_id, data_dir, framework, build)
 

@@ -10,15 +10,19 @@ from html import escape
 import ipywidgets as w
 from pydantic import ValidationError
 
+from ..merge import Path, get
 from ..model import MAX_TEXT
-from .session import AutosaveSession
+from .session import AutosaveSession, Notice
 
 __all__ = [
     "STYLE",
     "WIDE_LABEL",
+    "NoticesView",
     "SaveStatusView",
     "View",
     "download_link",
+    "field_label",
+    "lock_editing",
     "overlong",
     "section",
     "too_long",
@@ -40,6 +44,10 @@ STYLE = """
 .cr-app textarea { font-size: 15px; }
 .cr-theme-header { justify-content: flex-start; font-size: 17px; font-weight: 600; }
 .cr-theme-header:focus { outline: 3px solid #E69F00; }
+.cr-notice-item { border-left: 5px solid #E69F00; background: #fff8e6; padding: 0.4em 0.8em;
+  margin: 0.3em 0; }
+.cr-notice-item blockquote { margin: 0.3em 0 0.3em 1em; white-space: pre-wrap; }
+.cr-read-only { font-weight: 600; color: #7a4a00; }
 </style>
 """
 
@@ -129,3 +137,131 @@ class SaveStatusView(View):
             self.widget.remove_class("cr-save-error")
         else:
             self.widget.add_class("cr-save-error")
+
+
+_WORDS = {
+    "ratings": "",
+    "plan": "",
+    "foundations": "",
+    "priorities": "priority",
+    "actions": "action",
+    "milestones": "milestone",
+    "kpis": "KPI",
+    "objectives": "objective",
+    "learning_outcomes": "learning outcomes",
+    "participants": "participant",
+    "what": "",
+    "text": "",
+    "success_measure": "success measure",
+    "careers_leader": "Careers Leader",
+}
+
+
+def field_label(session: AutosaveSession, path: Path) -> str:
+    """A field's name as the page shows it: 'Leaders' vision: evidence', 'Priority
+    "Encounters for all": action "Book…": owner'."""
+    document = session.document.model_dump(mode="json")
+    themes = {}
+    framework = getattr(session, "framework", None)
+    if framework is not None:
+        themes = {t.id: t.name for t in framework.themes}
+    words: list[str] = []
+    for depth, step in enumerate(path):
+        item = get(document, path[: depth + 1])
+        if step in themes and depth == 1 and path[0] == "ratings":
+            words.append(themes[step])
+        elif isinstance(item, dict) and item.get("id") == step:
+            name = next((item[k] for k in ("title", "name", "what", "text") if item.get(k)), "")
+            if name and words:
+                words[-1] += f" “{_short(name)}”"
+        elif depth and path[depth - 1] == "learning_outcomes":
+            words.append(f"Year {step}" if step.isdigit() else step)
+        else:
+            word = _WORDS.get(step, step.replace("_", " "))
+            if word:
+                words.append(word)
+    text = ": ".join(w for w in words if w) or "a field"
+    return text[:1].upper() + text[1:]
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class NoticesView:
+    """Values another page changed too: each says where, when, and the other text, with a
+    button to take that text and one to keep what is here. A view shows the notices of its
+    own fields (`claims`), next to them; the page's own view shows the rest."""
+
+    def __init__(
+        self, session: AutosaveSession, claims: Callable[[Path], bool] = lambda path: True
+    ) -> None:
+        self.session = session
+        self.claims = claims
+        self.widget = w.VBox()
+        self.widget.add_class("cr-notices")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.widget.children = [
+            self._item(n) for n in self.session.notices.values() if self.claims(n.path)
+        ]
+
+    def _item(self, notice: Notice) -> w.Widget:
+        label = escape(field_label(self.session, notice.path))
+        other = "" if notice.other is None else escape(str(notice.other))
+        take = None
+        if notice.kind == "kept_here":
+            text = f"<strong>{label}</strong>: also changed in another tab at {notice.when}."
+            if other:
+                text += f" The other text:<blockquote>{other}</blockquote>"
+                take = "Use the other text"
+        elif notice.kind == "taken_there":
+            text = (
+                f"<strong>{label}</strong>: also changed in another tab at {notice.when}; "
+                "that text is now shown."
+            )
+            if other:
+                text += f" What this page had:<blockquote>{other}</blockquote>"
+                take = "Put back this page's text"
+        elif notice.kind == "removed_elsewhere":
+            text = (
+                f"<strong>{label}</strong> was removed in another tab at {notice.when}, but "
+                "it had been changed here, so it is kept with those changes."
+            )
+        else:
+            text = (
+                f"<strong>{label}</strong> was removed here, but another tab changed it at "
+                f"{notice.when}, so it is back with those changes."
+            )
+        buttons = []
+        if take:
+            use = w.Button(description=take, layout=w.Layout(width="auto"))
+            use.on_click(lambda _, p=notice.path: self.session.take(p))
+            buttons.append(use)
+        keep = w.Button(
+            description="Keep what is here" if take else "OK", layout=w.Layout(width="auto")
+        )
+        keep.on_click(lambda _, p=notice.path: self.session.dismiss(p))
+        buttons.append(keep)
+        box = w.VBox([w.HTML(text), w.HBox(buttons)])
+        box.add_class("cr-notice-item")
+        return box
+
+
+#: Widgets a read-only page keeps usable: they show or download, they do not edit.
+_READING = (w.Image, w.HTML, w.Label, w.IntProgress)
+
+
+def lock_editing(root: w.Widget, keep: tuple[w.Widget, ...] = ()) -> None:
+    """Disable every input and button under `root` except `keep` (navigation, downloads):
+    a read-only store takes no changes, and the page should not pretend it does."""
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        stack.extend(getattr(widget, "children", ()))
+        if widget in keep or isinstance(widget, _READING):
+            continue
+        if hasattr(widget, "disabled"):
+            widget.disabled = True

@@ -12,7 +12,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from ..summary import leadership_risks, provider_access, role_gaps
-from .common import STYLE, WIDE_LABEL, SaveStatusView, View, section
+from .common import STYLE, WIDE_LABEL, NoticesView, SaveStatusView, View, lock_editing, section
 from .session import ReviewSession, SchoolSession
 
 __all__ = ["FoundationsApp"]
@@ -43,6 +43,19 @@ def _toggle(options: list[tuple[str, str]], value: str, label: str) -> w.ToggleB
     toggle = w.ToggleButtons(options=options, value=None, description=label, style=WIDE_LABEL)
     toggle.value = value or None
     return toggle
+
+
+def _typed_number(text: str) -> float | None:
+    """Hours or a budget as typed: '1,200', '£800' and '' (none) are understood."""
+    cleaned = text.replace(",", "").replace("£", "").strip()
+    return float(cleaned) if cleaned else None
+
+
+def _shows(box: w.Text, value: float | None) -> bool:
+    try:
+        return _typed_number(box.value) == value
+    except ValueError:
+        return False
 
 
 class RoleView(View):
@@ -130,9 +143,8 @@ class RoleView(View):
         self.refresh_flags()
 
     def _number(self, key: str, field: str, text: str) -> None:
-        cleaned = text.replace(",", "").replace("£", "").strip()
         try:
-            value = float(cleaned) if cleaned else None
+            value = _typed_number(text)
             self.session.set_foundations(**{field: value})
         except (ValueError, ValidationError):
             self.errors[key].value = (
@@ -150,9 +162,13 @@ class RoleView(View):
                 toggle.value = (check.status if check else "") or None
                 note.value = check.note if check else ""
             self.line_manager.value = found.senior_line_manager
-            self.hours.value = "" if found.protected_hours is None else f"{found.protected_hours:g}"
-            self.budget.value = "" if found.budget is None else f"{found.budget:g}"
+            for box, value in ((self.hours, found.protected_hours), (self.budget, found.budget)):
+                if not _shows(box, value):  # "12." being typed stays as typed
+                    box.value = "" if value is None else f"{value:g}"
             self.trained.value = found.trained
+            current = self.school.document.leadership_structure
+            if current in {value for _, value in self.structure.options}:
+                self.structure.value = current
         self.refresh_flags()
 
     def refresh_flags(self) -> None:
@@ -249,6 +265,7 @@ class StatutoryView(View):
             count = w.BoundedIntText(
                 min=0,
                 max=99,
+                continuous_update=True,  # saved as typed, like every other box
                 description=phase.name,
                 style=WIDE_LABEL,
                 layout=w.Layout(width="260px"),
@@ -304,7 +321,9 @@ class FoundationsApp:
 
     def __init__(self, session: ReviewSession, school: SchoolSession) -> None:
         self.session = session
+        self.sessions = (session, school)
         self.status = SaveStatusView(session)
+        self.notices = NoticesView(session)
         self.role = RoleView(session, school)
         self.roles = KeyRolesView(session)
         self.statutory = StatutoryView(session)
@@ -314,12 +333,18 @@ class FoundationsApp:
             + f"<p class='cr-muted'>Academic year {escape(session.review.academic_year)}</p>"
         )
         parts = [self.role.widget, self.roles.widget, self.statutory.widget]
-        self.widget = w.VBox([header, self.status.widget, *parts], layout=_ROW)
+        self.widget = w.VBox([header, self.status.widget, self.notices.widget, *parts], layout=_ROW)
         self.widget.add_class("cr-app")
+        if session.read_only:
+            lock_editing(self.widget)
         session.listen(self._on_session)
+        school.listen(lambda what: what == "document" and self.role.refresh())
 
     def _on_session(self, what: str) -> None:
         """Every edit or save redraws the flags; an outside change redraws everything."""
+        if what == "notices":
+            self.notices.refresh()
+            return
         self.status.refresh()
         if what == "document":
             for view in (self.role, self.roles, self.statutory):

@@ -11,6 +11,7 @@ what is wrong (file, row, column), and the rest of the page works as before.
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -43,7 +44,7 @@ from ..evidence.encounters import ENCOUNTER_TYPES, TYPE_LABELS
 from ..model import KPI, Action, Plan, Priority, School
 from ..report import PLAIN_TEXT
 from ..workspace import EVIDENCE_FOLDER, hide_paths
-from .common import STYLE, SaveStatusView, View, section
+from .common import STYLE, NoticesView, SaveStatusView, View, lock_editing, section
 from .session import ReviewSession
 
 __all__ = [
@@ -1088,6 +1089,9 @@ def _normal(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_FROM_EVIDENCE = "from-evidence"
+
+
 def _key(action: Action) -> tuple[str, str]:
     """Two actions are the same proposal when their wording and link match."""
     return _normal(action.what), action.link
@@ -1231,20 +1235,17 @@ class ActView(View):
         plan = self.session.review.plan
         priorities = [priority.model_copy(deep=True) for priority in plan.priorities]
         held = _in_plan(plan)
-        ids = {action.id for priority in priorities for action in priority.actions}
         added: list[str] = []
         for row in chosen:
             key = _key(row.action)
             if key in held:
                 continue
             target = self._target(priorities, row.priority.value)
-            number = len(target.actions) + 1
-            while f"{target.id}-a{number}" in ids:
-                number += 1
-            new_id = f"{target.id}-a{number}"
-            ids.add(new_id)
             held.add(key)
-            target.actions = [*target.actions, row.action.model_copy(update={"id": new_id})]
+            # The id comes from the proposal: two tabs adding the same one add one action.
+            digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:8]
+            action = row.action.model_copy(update={"id": f"evidence-{digest}"})
+            target.actions = [*target.actions, action]
             added.append(target.title or target.id)
         if added:
             self.session.set_plan(plan.model_copy(update={"priorities": priorities}))
@@ -1263,13 +1264,12 @@ class ActView(View):
             if priority.id == chosen:
                 return priority
         for priority in priorities:
-            if _normal(priority.title) == _normal(NEW_PRIORITY_TITLE):
+            if _normal(priority.title) == _normal(NEW_PRIORITY_TITLE) or (
+                priority.id == _FROM_EVIDENCE
+            ):
                 return priority
-        taken = {priority.id for priority in priorities}
-        number = len(taken) + 1
-        while f"p{number}" in taken:
-            number += 1
-        created = Priority(id=f"p{number}", title=NEW_PRIORITY_TITLE)
+        # One fixed id: two tabs that each start it start the same priority.
+        created = Priority(id=_FROM_EVIDENCE, title=NEW_PRIORITY_TITLE)
         priorities.append(created)
         return created
 
@@ -1327,7 +1327,14 @@ class ImpactApp:
             evidence.proposals_error,
             given=evidence.any_given,
         )
-        self.act.footer.children = [*self.act.footer.children, self.status.widget]
+        self.notices = NoticesView(session)
+        self.act.footer.children = [
+            *self.act.footer.children,
+            self.status.widget,
+            self.notices.widget,
+        ]
+        if session.read_only:
+            lock_editing(self.act.widget)
         self.act.widget.add_class("cr-app")
         self.inline = inline
         if inline:
@@ -1354,6 +1361,9 @@ class ImpactApp:
         display(self.act.widget)
 
     def _on_session(self, what: str) -> None:
+        if what == "notices":
+            self.notices.refresh()
+            return
         self.status.refresh()
         if what == "document":
             self.act.refresh()

@@ -15,9 +15,18 @@ from html import escape
 import ipywidgets as w
 
 from ..charts import benchmark_scores_png
-from ..model import KPI, Action, Milestone, Plan, Priority
+from ..model import KPI, Action, Milestone, Objective, Outcome, Plan, Priority, texts_to_items
 from ..summary import benchmark_scores
-from .common import STYLE, WIDE_LABEL, SaveStatusView, View, download_link, section
+from .common import (
+    STYLE,
+    WIDE_LABEL,
+    NoticesView,
+    SaveStatusView,
+    View,
+    download_link,
+    lock_editing,
+    section,
+)
 from .session import ReviewSession
 
 __all__ = ["GatsbyView", "PlanApp", "PlanEditor"]
@@ -129,8 +138,8 @@ class GatsbyView(View):
 class _Row:
     """One editable line of a list (an action, a milestone, a KPI) with its own messages."""
 
-    def __init__(self, editor: PlanEditor) -> None:
-        self.editor = editor
+    def __init__(self, editor: PlanEditor, item_id: str) -> None:
+        self.editor, self.id = editor, item_id
         self.remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="100px"))
         self.message = w.HTML()
 
@@ -141,8 +150,8 @@ class _Row:
 
 class ActionRow(_Row):
     def __init__(self, editor: PlanEditor, action: Action, new: bool) -> None:
-        super().__init__(editor)
-        self.id, self.new, self.stored_due = action.id, new, action.due_date
+        super().__init__(editor, action.id)
+        self.new, self.stored_due = new, action.due_date
         self.what = w.Textarea(
             action.what,
             description="Action",
@@ -191,6 +200,12 @@ class ActionRow(_Row):
         )
         self.widget.add_class("cr-action")
 
+    def show(self, action: Action) -> None:
+        self.what.value, self.owner.value = action.what, action.owner
+        self.due.value = self.stored_due = action.due_date
+        self.status.value, self.link.value = action.status, action.link
+        self.measure.value = action.success_measure
+
     def to_model(self) -> Action:
         problems = []
         due = self.due.value
@@ -214,7 +229,7 @@ class ActionRow(_Row):
 
 class MilestoneRow(_Row):
     def __init__(self, editor: PlanEditor, milestone: Milestone) -> None:
-        super().__init__(editor)
+        super().__init__(editor, milestone.id)
         self.what = w.Textarea(
             milestone.what,
             description="Milestone",
@@ -228,15 +243,21 @@ class MilestoneRow(_Row):
         self.watch(self.what, self.due, self.done)
         self.widget = w.HBox([self.what, self.due, self.done, self.remove])
 
+    def show(self, milestone: Milestone) -> None:
+        self.what.value, self.due.value = milestone.what, milestone.due_date
+        self.done.value = milestone.done
+
     def to_model(self) -> Milestone:
-        return Milestone(what=self.what.value, due_date=self.due.value, done=self.done.value)
+        return Milestone(
+            id=self.id, what=self.what.value, due_date=self.due.value, done=self.done.value
+        )
 
 
 class KPIRow(_Row):
     FIELDS = ("baseline", "target", "current")
 
     def __init__(self, editor: PlanEditor, kpi: KPI) -> None:
-        super().__init__(editor)
+        super().__init__(editor, kpi.id)
         self.kept = {name: getattr(kpi, name) for name in self.FIELDS}
         self.name = w.Text(
             kpi.name,
@@ -276,20 +297,38 @@ class KPIRow(_Row):
     def to_model(self) -> KPI:
         bad = []
         for name, box in self.numbers.items():
-            text = box.value.replace(",", "").replace("%", "").strip()
             try:
-                self.kept[name] = float(text) if text else None
+                self.kept[name] = _number(box.value)
             except ValueError:
                 bad.append(name)
         self.message.value = _error(
             f"The {' and '.join(bad)} must be a number; not saved until it is." if bad else ""
         )
-        return KPI(name=self.name.value, unit=self.unit.value, **self.kept)
+        return KPI(id=self.id, name=self.name.value, unit=self.unit.value, **self.kept)
+
+    def show(self, kpi: KPI) -> None:
+        self.name.value, self.unit.value = kpi.name, kpi.unit
+        for name, box in self.numbers.items():
+            value = getattr(kpi, name)
+            self.kept[name] = value
+            if _number(box.value) != value:  # "95.0" being typed stays as typed
+                box.value = "" if value is None else f"{value:g}"
+
+
+def _number(text: str) -> float | None:
+    """A number as typed in a KPI box: '1,200', '95%' and '' (none) are understood."""
+    text = text.replace(",", "").replace("%", "").strip()
+    return float(text) if text else None
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class PriorityEditor:
     def __init__(self, editor: PlanEditor, priority: Priority, new_actions: set[str]) -> None:
         self.editor, self.id = editor, priority.id
+        self.objective_items = list(priority.objectives)
         self.title = w.Text(
             priority.title,
             description="Priority",
@@ -305,7 +344,7 @@ class PriorityEditor:
             layout=w.Layout(width="620px"),
         )
         self.objectives = w.Textarea(
-            "\n".join(priority.objectives),
+            "\n".join(o.text for o in priority.objectives),
             description="Objectives",
             placeholder="One measurable, pupil-centred objective a line",
             continuous_update=True,
@@ -339,6 +378,9 @@ class PriorityEditor:
             layout=w.Layout(width="auto"),
         )
         self.remove.on_click(lambda _: editor.remove_priority(self))
+        self.notices = NoticesView(
+            editor.session, lambda path: path[:3] == ("plan", "priorities", self.id)
+        )
         for name in self.lists:
             self._show(name)
         self.widget = w.VBox(
@@ -356,6 +398,7 @@ class PriorityEditor:
                 self.lists["kpis"],
                 add["kpis"],
                 self.remove,
+                self.notices.widget,
             ],
             layout=w.Layout(border="2px solid #0072B2", padding="10px", margin="8px 0"),
         )
@@ -373,11 +416,7 @@ class PriorityEditor:
 
     def _add(self, name: str) -> None:
         if name == "actions":
-            taken = {row.id for row in self.actions}
-            number = len(taken) + 1
-            while f"{self.id}-a{number}" in taken:
-                number += 1
-            row = ActionRow(self.editor, Action(id=f"{self.id}-a{number}"), new=True)
+            row = ActionRow(self.editor, Action(), new=True)
             self.editor.new_actions.add(row.id)
         elif name == "milestones":
             row = MilestoneRow(self.editor, Milestone())
@@ -392,8 +431,34 @@ class PriorityEditor:
         self._show(name)
         self.editor.changed()
 
+    def show(self, priority: Priority) -> None:
+        """Redraw from the session, keeping each row (and the box being typed in) in place."""
+        self.title.value, self.link.value = priority.title, priority.link
+        self.objective_items = list(priority.objectives)
+        if _lines(self.objectives.value) != [o.text for o in priority.objectives]:
+            self.objectives.value = "\n".join(o.text for o in priority.objectives)
+        makers = {
+            "actions": lambda a: ActionRow(self.editor, a, a.id in self.editor.new_actions),
+            "milestones": lambda m: MilestoneRow(self.editor, m),
+            "kpis": lambda k: KPIRow(self.editor, k),
+        }
+        for name, make in makers.items():
+            rows = {row.id: row for row in self._rows(name)}
+            shown = []
+            for item in getattr(priority, name):
+                row = rows.get(item.id)
+                if row is None:
+                    row = self._track(name, make(item))
+                else:
+                    row.show(item)
+                shown.append(row)
+            if [r.id for r in shown] != [r.id for r in self._rows(name)]:
+                setattr(self, name, shown)
+                self._show(name)
+
     def to_model(self) -> Priority:
-        objectives = [line.strip() for line in self.objectives.value.splitlines() if line.strip()]
+        objectives = texts_to_items(self.objective_items, _lines(self.objectives.value), Objective)
+        self.objective_items = objectives
         return Priority(
             id=self.id,
             title=self.title.value,
@@ -471,8 +536,9 @@ class PlanEditor(View):
     # -- editing --------------------------------------------------------------------------
 
     def collect(self) -> Plan:
+        known = self.session.review.plan.learning_outcomes
         outcomes = {
-            year: [line.strip() for line in box.value.splitlines() if line.strip()]
+            year: texts_to_items(known.get(year, []), _lines(box.value), Outcome)
             for year, box in self.outcomes.items()
         }
         # Year groups not shown here (a school without a sixth form) keep what they had.
@@ -491,14 +557,8 @@ class PlanEditor(View):
             self.session.set_plan(self.collect())
 
     def _add_priority(self, title: str = "", link: str = "") -> None:
-        taken = {p.id for p in self.priorities}
-        number = len(taken) + 1
-        while f"p{number}" in taken:
-            number += 1
         self.priorities.append(
-            PriorityEditor(
-                self, Priority(id=f"p{number}", title=title, link=link), self.new_actions
-            )
+            PriorityEditor(self, Priority(title=title, link=link), self.new_actions)
         )
         self.priority_box.children = [p.widget for p in self.priorities]
         self.changed()
@@ -526,11 +586,20 @@ class PlanEditor(View):
             self.vision.value = plan.vision
             self.intent.value = plan.intent
             for year, box in self.outcomes.items():
-                box.value = "\n".join(plan.learning_outcomes.get(year, []))
-            if [p.to_model() for p in self.priorities] != plan.priorities:
-                self.priorities = [
-                    PriorityEditor(self, p, self.new_actions) for p in plan.priorities
-                ]
+                texts = [o.text for o in plan.learning_outcomes.get(year, [])]
+                if _lines(box.value) != texts:
+                    box.value = "\n".join(texts)
+            editors = {p.id: p for p in self.priorities}
+            shown = []
+            for priority in plan.priorities:
+                editor = editors.get(priority.id)
+                if editor is None:
+                    editor = PriorityEditor(self, priority, self.new_actions)
+                else:
+                    editor.show(priority)
+                shown.append(editor)
+            if [p.id for p in shown] != [p.id for p in self.priorities]:
+                self.priorities = shown
                 self.priority_box.children = [p.widget for p in self.priorities]
 
 
@@ -572,6 +641,10 @@ class PlanApp:
         self.status = SaveStatusView(session)
         self.gatsby = GatsbyView(session)
         self.plan = PlanEditor(session, today)
+        # Each priority shows its own notices; this one shows the rest.
+        self.notices = NoticesView(
+            session, lambda path: not any(p.notices.claims(path) for p in self.plan.priorities)
+        )
         self.export = ExportView(session)
         header = w.HTML(
             STYLE
@@ -579,12 +652,25 @@ class PlanApp:
             + f"<p class='cr-muted'>Academic year {escape(session.review.academic_year)}</p>"
         )
         self.widget = w.VBox(
-            [header, self.status.widget, self.gatsby.widget, self.plan.widget, self.export.widget]
+            [
+                header,
+                self.status.widget,
+                self.notices.widget,
+                self.gatsby.widget,
+                self.plan.widget,
+                self.export.widget,
+            ]
         )
         self.widget.add_class("cr-app")
+        if session.read_only:
+            lock_editing(self.widget, keep=(self.export.excel, self.export.word))
         session.listen(self._on_session)
 
     def _on_session(self, what: str) -> None:
+        if what == "notices":
+            for view in (self.notices, *(p.notices for p in self.plan.priorities)):
+                view.refresh()
+            return
         self.status.refresh()
         if what == "document":
             self.gatsby.refresh()

@@ -8,7 +8,7 @@ import ipywidgets as w
 from pydantic import ValidationError
 
 from ..content import Framework
-from .common import SaveStatusView, overlong, too_long
+from .common import SaveStatusView, lock_editing, overlong, too_long
 from .session import SchoolSession
 
 __all__ = ["ProfileEditor"]
@@ -83,6 +83,8 @@ class ProfileEditor:
         self.status = status.widget
         self.widget = w.VBox([*rows, self.status])
         self.widget.add_class("cr-profile-editor")
+        if session.read_only:
+            lock_editing(self.widget)
 
     def _current(self, field: str) -> str:
         school = self.session.document

@@ -15,7 +15,15 @@ from ..charts import maturity_profile_png
 from ..content import Theme
 from ..model import Participant
 from ..workspace import hide_paths
-from .common import STYLE, WIDE_LABEL, SaveStatusView, View, download_link
+from .common import (
+    STYLE,
+    WIDE_LABEL,
+    NoticesView,
+    SaveStatusView,
+    View,
+    download_link,
+    lock_editing,
+)
 from .session import ReviewSession
 
 __all__ = ["ReviewApp"]
@@ -37,6 +45,7 @@ class OpeningView(View):
         self.on_edit(self.date, lambda value: value and session.set_review_date(value))
         self.roles = [("Choose a role", "")] + [(r.name, r.id) for r in session.framework.key_roles]
         self.rows = w.VBox()
+        self.people: list[ParticipantRow] = []
         self.add = w.Button(description="Add participant", icon="user-plus")
         self.add.on_click(lambda _: self._add())
         self.missing = w.HTML()
@@ -53,42 +62,28 @@ class OpeningView(View):
         self.refresh()
 
     def _participants(self) -> list[Participant]:
-        return [
-            Participant(name=row.children[0].value, role=row.children[1].value or "")
-            for row in self.rows.children
-        ]
+        return [row.to_model() for row in self.people]
 
-    def _row(self, participant: Participant) -> w.HBox:
-        name = w.Text(
-            value=participant.name,
-            description="Name",
-            continuous_update=True,
-            placeholder="Full name",
-        )
-        role = w.Dropdown(
-            options=self.roles,
-            value=participant.role
-            if participant.role in dict((v, k) for k, v in self.roles)
-            else "",
-            description="Role",
-        )
-        remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="110px"))
-        row = w.HBox([name, role, remove])
-        self.on_edit(name, lambda _: self._changed())
-        self.on_edit(role, lambda _: self._changed())
-        remove.on_click(lambda _: self._remove(row))
+    def _add(self) -> None:
+        self.people.append(self._row(Participant()))
+        self._show_rows()
+        self._changed()
+
+    def _row(self, participant: Participant) -> ParticipantRow:
+        row = ParticipantRow(self, participant)
+        row.remove.on_click(lambda _: self._remove(row))
         return row
+
+    def _show_rows(self) -> None:
+        self.rows.children = [row.widget for row in self.people]
 
     def _changed(self) -> None:
         self.session.set_participants(self._participants())
         self._show_missing()
 
-    def _add(self) -> None:
-        self.rows.children = [*self.rows.children, self._row(Participant())]
-        self._changed()
-
-    def _remove(self, row: w.HBox) -> None:
-        self.rows.children = [r for r in self.rows.children if r is not row]
+    def _remove(self, row: ParticipantRow) -> None:
+        self.people.remove(row)
+        self._show_rows()
         self._changed()
 
     def _show_missing(self) -> None:
@@ -104,9 +99,43 @@ class OpeningView(View):
     def refresh(self) -> None:
         with self.syncing():
             self.date.value = self.session.review.review_date
-            if self._participants() != self.session.review.participants:
-                self.rows.children = [self._row(p) for p in self.session.review.participants]
+            # Rows are matched by id: the one being typed in stays, others come and go.
+            rows = {row.id: row for row in self.people}
+            self.people = []
+            for participant in self.session.review.participants:
+                row = rows.get(participant.id) or self._row(participant)
+                row.show(participant)
+                self.people.append(row)
+            if list(self.rows.children) != [row.widget for row in self.people]:
+                self._show_rows()
         self._show_missing()
+
+
+class ParticipantRow:
+    """One person in the room: a name, a role, and a way to remove them."""
+
+    def __init__(self, view: OpeningView, participant: Participant) -> None:
+        self.id = participant.id
+        self.name = w.Text(
+            value=participant.name,
+            description="Name",
+            continuous_update=True,
+            placeholder="Full name",
+        )
+        self.role = w.Dropdown(options=view.roles, description="Role")
+        self._roles = {value for _, value in view.roles}
+        self.show(participant)
+        self.remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="110px"))
+        self.widget = w.HBox([self.name, self.role, self.remove])
+        view.on_edit(self.name, lambda _: view._changed())
+        view.on_edit(self.role, lambda _: view._changed())
+
+    def show(self, participant: Participant) -> None:
+        self.name.value = participant.name
+        self.role.value = participant.role if participant.role in self._roles else ""
+
+    def to_model(self) -> Participant:
+        return Participant(id=self.id, name=self.name.value, role=self.role.value or "")
 
 
 class ThemePanel(View):
@@ -166,7 +195,10 @@ class ThemePanel(View):
         self.on_edit(self.evidence, lambda v: session.set_rating(theme.id, evidence=v))
         self.on_edit(self.notes, lambda v: session.set_rating(theme.id, notes=v))
         self.on_edit(self.focus, lambda v: session.set_rating(theme.id, focus=v))
-        self.widget = w.VBox([intro, grid, self.level, self.evidence, self.notes, self.focus])
+        self.notices = NoticesView(session, lambda path: path[:2] == ("ratings", theme.id))
+        self.widget = w.VBox(
+            [intro, grid, self.level, self.evidence, self.notes, self.focus, self.notices.widget]
+        )
         self.widget.add_class(f"cr-theme-{theme.id}")
         self.widget.add_class("cr-theme")
         self.refresh()
@@ -359,6 +391,7 @@ class ReviewApp:
     def __init__(self, session: ReviewSession) -> None:
         self.session = session
         self.status = SaveStatusView(session)
+        self.notices = NoticesView(session, lambda path: path[0] != "ratings")
         self.opening = OpeningView(session)
         self.panels = [ThemePanel(session, theme) for theme in session.framework.themes]
         # Buttons as panel headers: unlike Accordion titles they take keyboard focus.
@@ -389,6 +422,7 @@ class ReviewApp:
             [
                 header,
                 self.status.widget,
+                self.notices.widget,
                 self.opening.widget,
                 w.HTML(
                     "<h2>The themes</h2><p>Open each theme, compare the levels, and agree the one "
@@ -405,10 +439,16 @@ class ReviewApp:
             ]
         )
         self.widget.add_class("cr-app")
+        if session.read_only:
+            lock_editing(self.widget, keep=(*self.headers, self.report.button))
         session.listen(self._on_session)
         self._refresh_progress()
 
     def _on_session(self, what: str) -> None:
+        if what == "notices":
+            for view in (self.notices, *(panel.notices for panel in self.panels)):
+                view.refresh()
+            return
         if what == "document":
             self.opening.refresh()
             for panel in self.panels:

@@ -6,14 +6,16 @@ No widgets here: views edit a session and listen to it; tests drive a session di
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import Generic, TypeVar
+from datetime import date, datetime
+from typing import Any, Generic, Literal, TypeVar
 
 from ..content import Framework, KeyRole
 from ..errors import CareersReviewError, UnknownReviewError
+from ..merge import Clash, Path, differences, get, merge, put
 from ..model import (
     DutyCheck,
     Foundations,
@@ -31,7 +33,22 @@ from ..store import Revision, Store
 from ..summary import Profile, profile, weakest_benchmarks
 from ..workspace import hide_paths
 
-__all__ = ["AutosaveSession", "ReviewSession", "SaveStatus", "SchoolSession"]
+__all__ = [
+    "FOLLOW_EVERY",
+    "TYPING",
+    "AutosaveSession",
+    "Notice",
+    "ReviewSession",
+    "SaveStatus",
+    "SchoolSession",
+    "follow_in_kernel",
+]
+
+#: How often an open page looks for what other pages saved (seconds).
+FOLLOW_EVERY = 1.5
+#: A field edited here this recently (seconds) is being typed in: another page's change to
+#: it does not replace the text under the cursor; it is offered in a notice instead.
+TYPING = 5.0
 
 Doc = TypeVar("Doc", School, Review)
 Listener = Callable[[str], None]
@@ -45,6 +62,29 @@ class SaveStatus:
     @property
     def ok(self) -> bool:
         return self.state != "error"
+
+
+NoticeKind = Literal["kept_here", "taken_there", "removed_elsewhere", "removed_here"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A value this page and another both changed, and what the page did about it.
+
+    `kept_here`: this page's text stayed and `other` is the other page's; `taken_there`: the
+    other page's text came in and `other` is what this page had; `removed_elsewhere`: an item
+    edited here was removed elsewhere and is kept; `removed_here`: an item removed here was
+    edited elsewhere and is back. Either text can be taken with `AutosaveSession.take`.
+    """
+
+    path: Path
+    other: Any
+    at: datetime
+    kind: NoticeKind = "kept_here"
+
+    @property
+    def when(self) -> str:
+        return f"{self.at.astimezone():%H:%M}"
 
 
 def _call_later(delay: float, callback: Callable[[], None]) -> None:
@@ -62,8 +102,10 @@ class AutosaveSession(Generic[Doc]):
     """A document being edited: every change reaches the store within `autosave_delay` seconds.
 
     Saves name the revision the page started from, so the store merges edits made meanwhile
-    in another tab or kernel instead of overwriting them. A failed save keeps the edit in
-    memory, says why in the status, and is tried again with the next change.
+    in another tab or kernel instead of overwriting them; `follow` brings those edits into
+    this page as they are saved. Where both changed one value, a `Notice` says so and keeps
+    the other text at hand. A failed save keeps the edit in memory, says why in the status,
+    and is tried again with the next change.
     """
 
     kind: str = ""
@@ -77,10 +119,19 @@ class AutosaveSession(Generic[Doc]):
         # What the page read at `base`: the merge base for its next save, whatever the store's
         # copy of that revision became since.
         self._base_document = document.model_dump(mode="json")
+        self._shown = self._base_document  # the document as the views last set it
+        self._edited: dict[Path, float] = {}  # paths edited here, and when (monotonic)
+        self._head: tuple[int, str] | None = None  # the store's newest revision last seen
+        self.notices: dict[Path, Notice] = {}
         self.sitting = uuid.uuid4().hex  # this page's saves fold into one revision
         self.autosave_delay = autosave_delay
         self.author = author
-        self.status = SaveStatus("saved", "All changes saved")
+        self.read_only = bool(getattr(store, "read_only", False))
+        self.status = (
+            SaveStatus("error", "Read-only: changes are not saved")
+            if self.read_only
+            else SaveStatus("saved", "All changes saved")
+        )
         self._listeners: list[Listener] = []
         self._pending = False
         self._lock = threading.RLock()
@@ -88,7 +139,8 @@ class AutosaveSession(Generic[Doc]):
     # -- listening ----------------------------------------------------------------------
 
     def listen(self, listener: Listener) -> None:
-        """Call `listener("document")` after an outside change, `listener("status")` on saves."""
+        """Call `listener("document")` after an outside change, `listener("status")` on saves,
+        `listener("notices")` when a notice comes or goes."""
         self._listeners.append(listener)
 
     def _notify(self, what: str) -> None:
@@ -99,6 +151,10 @@ class AutosaveSession(Generic[Doc]):
 
     def changed(self) -> None:
         """Call after every edit of `document`."""
+        self._note_edits()
+        if self.read_only:
+            self._set_status(SaveStatus("error", "Read-only: changes are not saved"))
+            return
         if self.autosave_delay <= 0:
             self.save_now()
             return
@@ -109,12 +165,22 @@ class AutosaveSession(Generic[Doc]):
         self._set_status(SaveStatus("pending", "Saving…"))
         _call_later(self.autosave_delay, self._timer_fired)
 
+    def _note_edits(self) -> None:
+        with self._lock:
+            now = self.document.model_dump(mode="json")
+            moment = time.monotonic()
+            for path in differences(self._shown, now):
+                self._edited[path] = moment
+            self._shown = now
+
     def _timer_fired(self) -> None:
         with self._lock:
             self._pending = False
         self.save_now()
 
     def save_now(self) -> SaveStatus:
+        if self.read_only:
+            return self.status
         with self._lock:
             try:
                 result = self.store.save(
@@ -125,21 +191,27 @@ class AutosaveSession(Generic[Doc]):
                     sitting=self.sitting,
                 )
             except CareersReviewError as exc:
-                status = SaveStatus("error", f"Not saved: {self._shown(exc)}")
+                status = SaveStatus("error", f"Not saved: {self._hidden(exc)}")
+                outside = noticed = False
             else:
                 outside = result.merged
                 self._took(result.document, result.number, result.data)
+                noticed = self._add_notices(result.clashes, result.saved_at)
                 status = SaveStatus("saved", f"Saved {result.saved_at.astimezone():%H:%M:%S}")
         self._set_status(status)
         if status.ok and outside:
             self._notify("document")
+        if noticed:
+            self._notify("notices")
         return status
 
     def flush(self) -> SaveStatus:
         """Save now if a save is waiting (tests, and before leaving a page)."""
+        if self.read_only:
+            return self.status
         return self.save_now() if self._pending or not self.status.ok else self.status
 
-    def _shown(self, exc: Exception) -> str:
+    def _hidden(self, exc: Exception) -> str:
         return hide_paths(str(exc), self.store.data_dir)
 
     def refuse(self, reason: str) -> None:
@@ -149,10 +221,88 @@ class AutosaveSession(Generic[Doc]):
     def _took(self, document: Doc, number: int, saved: dict | None = None) -> None:
         self.document, self.base = document, number
         self._base_document = saved if saved is not None else document.model_dump(mode="json")
+        self._shown = document.model_dump(mode="json")
 
     def _set_status(self, status: SaveStatus) -> None:
         self.status = status
         self._notify("status")
+
+    # -- following other pages -----------------------------------------------------------
+
+    def follow(self) -> bool:
+        """Bring in what other pages saved since this one last read or wrote the store.
+
+        This page's unsaved edits, and the field being typed in, are kept; where another page
+        changed a value this page also changed, a notice says so. True when anything came in.
+        """
+        with self._lock:
+            head = self.store.head(self.kind, self.document.id)
+            if head is None or head == self._head:
+                return False
+            self._head = head
+            number, saved_at = head
+            theirs = self._read(number).model_dump(mode="json")
+            if number == self.base and theirs == self._base_document:
+                return False
+            mine = self.document.model_dump(mode="json")
+            merged, clashes = merge(self._base_document, mine, theirs)
+            at = datetime.fromisoformat(saved_at)
+            moment = time.monotonic()
+            typing = [p for p, t in self._edited.items() if moment - t < TYPING]
+            notices = [Notice(c.path, c.theirs, at, _kind(c)) for c in clashes]
+            for path in differences(mine, merged):
+                if get(mine, path) is None and path in self._edited:
+                    # Removed here, but changed elsewhere since: it is back, with a word.
+                    notices.append(Notice(path, None, at, "removed_here"))
+                if get(mine, path) is None or get(merged, path) is None:
+                    continue  # an item added or removed elsewhere: nothing of ours was lost
+                if any(_within(path, t) for t in typing):
+                    merged = put(merged, path, get(mine, path))
+                    notices.append(Notice(path, get(theirs, path), at, "kept_here"))
+                elif any(_within(path, t) for t in self._edited):
+                    notices.append(Notice(path, get(mine, path), at, "taken_there"))
+            document = self._parse(merged)
+            self.document, self.base, self._base_document = document, number, theirs
+            self._shown = document.model_dump(mode="json")
+            unsaved = self._shown != theirs
+            self._add_notices(notices, at)
+        self._notify("document")
+        if notices:
+            self._notify("notices")
+        if unsaved:
+            self.changed()
+        return True
+
+    def _add_notices(self, found, at: datetime) -> bool:
+        for item in found:
+            notice = (
+                item
+                if isinstance(item, Notice)
+                else Notice(item.path, item.theirs, at, _kind(item))
+            )
+            self.notices[notice.path] = notice
+        return bool(found)
+
+    def take(self, path: Path, value: Any = None) -> None:
+        """Answer a notice: put `value` (by default the notice's other text) at `path`."""
+        notice = self.notices.pop(tuple(path), None)
+        if value is None and notice is not None:
+            value = notice.other
+        if value is not None:
+            with self._lock:
+                data = put(self.document.model_dump(mode="json"), tuple(path), value)
+                self.document = self._parse(data)
+            self.changed()
+            self._notify("document")
+        self._notify("notices")
+
+    def dismiss(self, path: Path) -> None:
+        """Close a notice, keeping what is on screen."""
+        if self.notices.pop(tuple(path), None) is not None:
+            self._notify("notices")
+
+    def _parse(self, data: dict[str, Any]) -> Doc:
+        return type(self.document).model_validate(data)
 
     # -- history ------------------------------------------------------------------------
 
@@ -179,6 +329,40 @@ class AutosaveSession(Generic[Doc]):
 
     def _read(self, number: int) -> Doc:
         raise NotImplementedError
+
+
+def _kind(clash: Clash) -> NoticeKind:
+    return "kept_here" if clash.kind == "both_changed" else clash.kind
+
+
+def _within(path: Path, edited: Path) -> bool:
+    """Whether `path` is `edited` or lies inside it (or holds it)."""
+    shorter = min(len(path), len(edited))
+    return path[:shorter] == edited[:shorter]
+
+
+def follow_in_kernel(*sessions: AutosaveSession, every: float = FOLLOW_EVERY):
+    """Have these sessions follow the store while the page is open: a periodic callback on
+    the kernel's event loop, so that redrawing happens where widget messages are handled.
+    None outside a running loop (plain Python, tests), where `follow()` is called directly."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    from tornado.ioloop import PeriodicCallback
+
+    def tick() -> None:
+        for session in sessions:
+            try:
+                session.follow()
+            except CareersReviewError as exc:
+                session.refuse(f"other pages' changes cannot be read ({session._hidden(exc)})")
+
+    callback = PeriodicCallback(tick, every * 1000)
+    callback.start()
+    return callback
 
 
 class SchoolSession(AutosaveSession[School]):
@@ -235,7 +419,6 @@ class ReviewSession(AutosaveSession[Review]):
             review = store.review(review_id)
             base = store.revisions("review", review_id)[-1].number
         except UnknownReviewError:
-            # Saved at once, so a second tab opening the same new review shares its base.
             started = Review(
                 id=review_id,
                 school_id=school_id,
@@ -243,8 +426,12 @@ class ReviewSession(AutosaveSession[Review]):
                 review_date=today,
                 framework_id=framework.id,
             )
-            result = store.save(started, author=author)
-            review, base = result.document, result.number
+            if getattr(store, "read_only", False):
+                review, base = started, 0  # shown, never saved
+            else:
+                # Saved at once, so a second tab opening the same new review shares its base.
+                result = store.save(started, author=author)
+                review, base = result.document, result.number
         super().__init__(store, review, base, autosave_delay=autosave_delay, author=author)
         self.previous = store.previous_review(review)
 
@@ -326,21 +513,15 @@ class ReviewSession(AutosaveSession[Review]):
         """Add each priority theme (and, if asked, the two weakest benchmarks) to the plan's
         priorities, unless the plan already has a priority linked to it."""
         linked = {p.link for p in self.review.plan.priorities}
-        taken = {p.id for p in self.review.plan.priorities}
         candidates = [(f"theme:{r.theme_id}", r.name) for r in self.profile().priorities]
         if include_benchmarks:
             candidates += [
                 (f"benchmark:{s.number}", f"Benchmark {s.number}: {s.name}")
                 for s in weakest_benchmarks(self.review, self.framework)
             ]
-        added = []
-        for link, title in candidates:
-            if link in linked:
-                continue
-            number = len(taken) + len(added) + 1
-            while f"p{number}" in taken:
-                number += 1
-            added.append(Priority(id=f"p{number}", title=title, link=link))
+        added = [
+            Priority(title=title, link=link) for link, title in candidates if link not in linked
+        ]
         if added:
             self.review.plan = self.review.plan.model_copy(
                 update={"priorities": [*self.review.plan.priorities, *added]}

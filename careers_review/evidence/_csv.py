@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -146,32 +147,64 @@ def read_table(path: str | os.PathLike[str], *, what: str) -> Table:
     if not text.strip():
         raise InputError(f"{source}: the file is empty (a {what} starts with a header row)")
     reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[list[str]] = []
+    last_line = 0  # the physical line the last record starts on, counted from 0
+    try:
+        while True:
+            before = reader.line_num
+            try:
+                records.append(next(reader))
+            except StopIteration:
+                break
+            last_line = before
+    except csv.Error as exc:
+        raise InputError(f"{source}: row {len(records) + 1}: not valid CSV ({exc})") from None
+    if records and _ends_in_quotes(text, last_line):
+        # The open value is the last one of the last record: name its column when known.
+        position, names = len(records[-1]), records[0] if len(records) > 1 else []
+        where = f"{_heading(names[position - 1].strip())}: " if 0 < position <= len(names) else ""
+        raise InputError(
+            f"{source}: row {len(records)}: {where}a quoted value is never closed (the row "
+            f"starts at line {last_line + 1}, and the rest of the file was read into it): add "
+            'the closing " or remove the opening one'
+        )
     header: tuple[str, ...] | None = None
     rows: list[tuple[int, tuple[str, ...]]] = []
-    number = 0
-    try:
-        for record in reader:
-            number += 1
-            if header is None:
-                if not any(cell.strip() for cell in record):
-                    raise InputError(f"{source}: row {number}: the header row is blank")
-                header = tuple(cell.strip() for cell in record)
-                _check_header(source, header)
-                continue
+    for number, record in enumerate(records, start=1):
+        if header is None:
             if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                raise InputError(
-                    f"{source}: row {number}: has {len(record)} values but the header has "
-                    f"{len(header)} columns (check for a stray comma or a missing quote)"
-                )
-            rows.append((number, tuple(record)))
-    except csv.Error as exc:
-        raise InputError(f"{source}: row {number + 1}: not valid CSV ({exc})") from None
+                raise InputError(f"{source}: row {number}: the header row is blank")
+            header = tuple(cell.strip() for cell in record)
+            _check_header(source, header)
+            continue
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            raise InputError(
+                f"{source}: row {number}: has {len(record)} values but the header has "
+                f"{len(header)} columns (check for a stray comma or a missing quote)"
+            )
+        rows.append((number, tuple(record)))
     assert header is not None  # the text is not blank, so the reader gave a first record
     if not rows:
         raise InputError(f"{source}: no rows after the header (nothing to read in this {what})")
     return Table(source, header, tuple(rows), encoding, notes)
+
+
+def _ends_in_quotes(text: str, last_line: int) -> bool:
+    """Whether the file ends inside a quoted value. Python's csv reader, lenient by default,
+    then quietly takes the rest of the file as that one value. Test: read the last record
+    again with a closing quote and a line end added; inside quotes they only close the value
+    (the same record comes back), anywhere else they change what is read."""
+    if '"' not in text:
+        return False
+    buffer = io.StringIO(text, newline="")
+    for _ in itertools.islice(buffer, last_line):
+        pass  # past the lines before the last record
+    tail = buffer.read()
+    plain = list(csv.reader(io.StringIO(tail, newline="")))
+    closed = list(csv.reader(io.StringIO(tail + '"\n', newline="")))
+    return bool(plain) and plain == closed
 
 
 def _check_header(source: str, header: tuple[str, ...]) -> None:
