@@ -1,33 +1,55 @@
 """Hub batches: the chosen workbooks for every school in a CSV, run with Papermill on local
 processes or a Dask cluster, each school's outputs written whole or not at all.
 
-A school that fails is recorded and the others go on. `batch.json` is rewritten after every
-school, so a batch stopped half-way can be resumed and ends as if it had run straight through.
+A school that fails is recorded and the others go on. `batch.json` is rewritten whenever a
+school starts or ends and says, for every school, what happened and why. Each school's inputs
+(its CSV row, the workbooks, the framework, its data) are fingerprinted, and the fingerprint is
+kept in its output notebooks, so `--resume` runs again exactly the schools whose inputs changed
+or whose last run failed or did not finish: a stopped batch ends as if it had run straight
+through (see `fingerprint`).
+
+Local workers watch the batch process: killed, they take their kernels with them. Ctrl-C (or
+SIGTERM) stops the workers and their kernels in order and leaves a true `batch.json` (see
+`workers`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import re
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .files import atomic_write_bytes, atomic_write_text
+from .fingerprint import (
+    METADATA_KEY,
+    UP_TO_DATE,
+    digest,
+    digest_data,
+    digest_workbooks,
+    previous_record,
+    school_fingerprint,
+    why_run,
+)
 from .model import SAFE_ID
 from .resources import find_templates, find_workbooks
+from .workers import POLL, DaskWorkers, LocalWorkers, Stopper, tell_started
 
 __all__ = [
     "BatchReport",
+    "BatchStopped",
     "SchoolJob",
     "SchoolResult",
     "SchoolsFileError",
@@ -62,18 +84,26 @@ class SchoolJob:
     out_dir: str
     data_dir: str
     framework: str = ""
+    #: What the outputs are made from (see `fingerprint.school_fingerprint`); kept in each
+    #: output notebook.
+    fingerprint: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class SchoolResult:
     school_id: str
     name: str
-    status: str  # "done", "failed" or "skipped"
+    #: "pending", "running", "done", "failed", "skipped" (up to date on --resume),
+    #: "stopped" (the batch was stopped while it ran) or "not run" (stopped before it began)
+    status: str
     seconds: float = 0.0
     outputs: list[str] = field(default_factory=list)
     failed_workbook: str = ""
     cell: int | None = None
     error: str = ""
+    #: Why the school was run, skipped or not run.
+    reason: str = ""
+    fingerprint: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,6 +123,35 @@ class BatchReport:
         return 1 if self.failed else 0
 
 
+class BatchStopped(KeyboardInterrupt):
+    """The batch was stopped by Ctrl-C or SIGTERM. What finished is kept and `batch.json` says
+    so; a KeyboardInterrupt, so code that catches every Exception does not swallow it."""
+
+    def __init__(self, report: BatchReport, signum: int, during_summary: bool = False) -> None:
+        super().__init__(signum)
+        self.report = report
+        self.signum = signum
+        self.during_summary = during_summary
+
+    @property
+    def exit_code(self) -> int:
+        """128 plus the signal's number, as shells report a command a signal ended (130)."""
+        return 128 + self.signum
+
+    @property
+    def message(self) -> str:
+        statuses = [r.status for r in self.report.results]
+        done = statuses.count("done") + statuses.count("skipped")
+        failed = statuses.count("failed")
+        parts = [f"{done} done"]
+        if failed:
+            parts.append(f"{failed} failed")
+        parts.append(f"{statuses.count('stopped') + statuses.count('not run')} not run")
+        if self.during_summary:
+            parts.append("hub summary not made")
+        return f"Stopped: {', '.join(parts)}; --resume goes on"
+
+
 # -- the schools file ----------------------------------------------------------------------
 
 
@@ -107,6 +166,42 @@ def _shown(cell: str, *, quote: bool = True, limit: int = 60) -> str:
     printable text), with line breaks and control characters escaped, and cut short."""
     text = cell if not quote and cell.isprintable() else repr(cell)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    """Whether a record's text stops inside a quoted cell. Python's reader, unlike Excel, says
+    nothing then: it reads the rest of the file into that cell. Read strictly, it does say."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _read_rows(path: Path, text: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    first_line: list[int] = []  # the physical line each record starts on
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        # newline="" keeps a line break typed inside a quoted cell (Alt+Enter in Excel) in it.
+        consumed = 0
+        for row in reader:
+            rows.append(row)
+            first_line.append(consumed + 1)
+            consumed = reader.line_num
+    except csv.Error as exc:
+        raise InputError(f"{path}: row {len(rows) + 1}: not valid CSV ({exc})") from None
+    if rows:
+        lines = io.StringIO(text, newline="").readlines()
+        last = "".join(lines[first_line[-1] - 1 :])
+        if _ends_inside_quotes(last):
+            raise InputError(
+                f'{path}: row {len(rows)} (line {first_line[-1]}): a quote (") opens a cell '
+                "that is never closed, so the rest of the file would be read as that one cell "
+                "(add the closing quote)"
+            )
+    return rows
 
 
 def read_schools_csv(
@@ -125,13 +220,7 @@ def read_schools_csv(
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
         text = text.removeprefix("\u00ef\u00bb\u00bf")  # a UTF-8 byte-order mark, read so
-    rows: list[list[str]] = []
-    try:
-        # newline="" keeps a line break typed inside a quoted cell (Alt+Enter in Excel) in it.
-        for row in csv.reader(io.StringIO(text, newline="")):
-            rows.append(row)
-    except csv.Error as exc:
-        raise InputError(f"{path}: row {len(rows) + 1}: not valid CSV ({exc})") from None
+    rows = _read_rows(path, text)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError(f"{path}: empty file (expected a header row with school_id and name)")
     header = [cell.strip() for cell in rows[0]]
@@ -184,8 +273,7 @@ def read_schools_csv(
 # -- one school ----------------------------------------------------------------------------
 
 
-def _convert(notebook_path: Path, templates: str) -> bytes:
-    import nbformat
+def _convert(notebook: Any, templates: str) -> bytes:
     from nbconvert import HTMLExporter
 
     from .report import REPORT_TEMPLATE
@@ -198,16 +286,21 @@ def _convert(notebook_path: Path, templates: str) -> bytes:
         exclude_output_prompt=True,
         exclude_markdown=True,
     )
-    html, _ = exporter.from_notebook_node(nbformat.read(notebook_path, as_version=4))
+    html, _ = exporter.from_notebook_node(notebook)
     return html.encode("utf-8")
 
 
 def run_school(job: SchoolJob) -> SchoolResult:
-    """Run one school's workbooks. Top-level so process pools and Dask workers can call it."""
+    """Run one school's workbooks. Top-level so process pools and Dask workers can call it.
+
+    Each workbook's notebook is written before its report, with the job's fingerprint in its
+    metadata: a report at least as new as its notebook was finished from it."""
+    import nbformat
     import papermill
 
+    tell_started(job.school_id)
     start = time.perf_counter()
-    result = SchoolResult(job.school_id, job.name, "done")
+    result = SchoolResult(job.school_id, job.name, "done", fingerprint=dict(job.fingerprint))
     target = Path(job.out_dir) / job.school_id
     work = Path(tempfile.mkdtemp(prefix=f"careers-batch-{job.school_id}-"))
     try:
@@ -229,6 +322,8 @@ def run_school(job: SchoolJob) -> SchoolResult:
                     cwd=job.workbooks_dir,
                     progress_bar=False,
                     kernel_name="python3",
+                    # Each kernel's warning that it talks over local TCP is noise in a batch.
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 )
             except papermill.PapermillExecutionError as exc:
                 result.status, result.failed_workbook = "failed", workbook
@@ -239,9 +334,12 @@ def run_school(job: SchoolJob) -> SchoolResult:
                     atomic_write_bytes(failed, executed.read_bytes())
                     result.outputs.append(str(failed.relative_to(job.out_dir)))
                 break
-            html = _convert(executed, job.templates_dir)
+            notebook = nbformat.read(executed, as_version=4)
+            if job.fingerprint:
+                notebook.metadata[METADATA_KEY] = {"batch_fingerprint": dict(job.fingerprint)}
+            html = _convert(notebook, job.templates_dir)
             for name, data in (
-                (f"{workbook}.ipynb", executed.read_bytes()),
+                (f"{workbook}.ipynb", nbformat.writes(notebook).encode("utf-8")),
                 (f"{workbook}.html", html),
             ):
                 atomic_write_bytes(target / name, data)
@@ -256,30 +354,7 @@ def run_school(job: SchoolJob) -> SchoolResult:
     return result
 
 
-# -- resuming ------------------------------------------------------------------------------
-
-
-def _latest_change(store, school_id: str) -> float:
-    """When the school's data last changed: its newest school or review revision."""
-    times = [r.saved_at.timestamp() for r in store.revisions("school", school_id)]
-    for review in store.reviews(school_id):
-        times += [r.saved_at.timestamp() for r in store.revisions("review", review.id)]
-    return max(times, default=0.0)
-
-
-def _complete(job: SchoolJob, changed: float) -> bool:
-    """Outputs all there, and newer than the school's data and the workbooks."""
-    target = Path(job.out_dir) / job.school_id
-    for workbook in job.workbooks:
-        source = Path(job.workbooks_dir) / f"{workbook}.ipynb"
-        for name in (f"{workbook}.ipynb", f"{workbook}.html"):
-            output = target / name
-            if not output.exists():
-                return False
-            made = output.stat().st_mtime
-            if made < changed or made < source.stat().st_mtime:
-                return False
-    return True
+# -- the batch -----------------------------------------------------------------------------
 
 
 def _remove_partial_files(out_dir: Path) -> None:
@@ -288,7 +363,19 @@ def _remove_partial_files(out_dir: Path) -> None:
         part.unlink(missing_ok=True)
 
 
-# -- the batch -----------------------------------------------------------------------------
+def _output_folder(out_dir: str | os.PathLike[str]) -> Path:
+    """The --out folder, refused while nothing is written yet when it cannot be one."""
+    out = Path(out_dir).expanduser().resolve()
+    if out.exists():
+        if not out.is_dir():
+            raise InputError(f"--out {out_dir}: this is a file, not a folder (give a folder)")
+        return out
+    parent = out.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"--out {out_dir}: {parent} is a file, so no folder can be made inside it")
+    return out
 
 
 def _write_record(out_dir: Path, results: dict[str, SchoolResult], started: str) -> None:
@@ -300,32 +387,41 @@ def _write_record(out_dir: Path, results: dict[str, SchoolResult], started: str)
     atomic_write_text(out_dir / BATCH_FILE, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 
-def _execute(jobs: list[SchoolJob], workers: int, scheduler: str | None):
-    """Yield results as they finish, from a local process pool or a Dask cluster."""
-    if scheduler:
-        try:
-            from dask.distributed import Client
-            from dask.distributed import as_completed as dask_completed
-        except ImportError:
-            raise InputError("--scheduler needs Dask: pip install 'dask[distributed]'") from None
-        try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise InputError(
-                f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})"
-            ) from None
-        with client:
-            futures = client.map(run_school, jobs, pure=False)
-            for future in dask_completed(futures):
-                yield future.result()
-        return
-    import multiprocessing
+_SIGNAL_NAMES = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
 
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(run_school, job) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
+
+def _run_jobs(
+    runner: LocalWorkers | DaskWorkers,
+    jobs: list[SchoolJob],
+    stopper: Stopper,
+    on_start: Callable[[str], None],
+    on_done: Callable[[SchoolResult], None],
+) -> bool:
+    """Run the jobs, telling as each starts and ends, until all have ended (True) or a stop was
+    asked (False: the workers are ended, and any job that finished meanwhile is told)."""
+    handles: dict[Any, SchoolJob] = {}
+    for job in jobs:
+        if stopper.signum:
+            break
+        handles[runner.submit(job)] = job
+    pending = set(handles)
+    while pending and not stopper.signum:
+        done = runner.finished(pending, POLL)
+        for school_id in runner.started():
+            on_start(school_id)
+        for handle in done:
+            pending.discard(handle)
+            on_done(runner.outcome(handle, handles[handle]))
+    if not stopper.signum:
+        return True
+    runner.stop()
+    for school_id in runner.started():
+        on_start(school_id)
+    for handle in pending:
+        with contextlib.suppress(Exception):
+            if handle.done() and not handle.cancelled() and handle.exception() is None:
+                on_done(handle.result())
+    return False
 
 
 def run_batch(
@@ -342,12 +438,19 @@ def run_batch(
     summary: bool = True,
     on_result: Callable[[SchoolResult], None] | None = None,
 ) -> BatchReport:
-    """Run the workbooks for every school in the CSV, then the hub summary over the results."""
+    """Run the workbooks for every school in the CSV, then the hub summary over the results.
+
+    Everything given is checked before anything is written. Raises BatchStopped (after
+    recording every school truly) when Ctrl-C or SIGTERM stops it."""
     from .store import Store, resolve_data_dir
     from .workspace import framework_in_use
 
     start = time.perf_counter()
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers {workers}: must be 1 or more (schools run at once)")
+    out = _output_folder(out_dir)
     folder = find_workbooks()
+    templates = find_templates()
     names = tuple(dict.fromkeys(w.removesuffix(".ipynb") for w in workbooks))
     # A workbook name becomes an output file name: only plain names from the workbooks folder.
     missing = [
@@ -363,84 +466,155 @@ def run_batch(
         parameters |= _notebook_parameters(folder / f"{name}.ipynb")
     records, warnings = read_schools_csv(schools_csv, parameters)
     data = resolve_data_dir(data_dir)
-    framework_in_use(data, framework)  # a broken framework file stops the batch before it starts
-    out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_partial_files(out)
-    jobs = [
-        SchoolJob(
-            school_id=values["school_id"],
-            name=values["name"],
-            row=number,
-            parameters={k: v for k, v in values.items() if k in parameters and v},
-            workbooks=names,
-            workbooks_dir=str(folder),
-            templates_dir=str(find_templates()),
-            out_dir=str(out),
-            data_dir=str(data),
-            framework=str(Path(framework).resolve()) if framework else "",
-        )
-        for number, values in records
-    ]
-    results: dict[str, SchoolResult] = {
-        job.school_id: SchoolResult(job.school_id, job.name, "pending") for job in jobs
-    }
-    with Store(data, create=False) as store:
+    # A broken framework file stops the batch before it starts.
+    in_use = framework_in_use(data, framework).model_dump(mode="json")
+    framework_digest = digest(json.dumps(in_use, sort_keys=True, ensure_ascii=False))
+    workbooks_digest = digest_workbooks(folder, names, templates)
+    jobs: list[SchoolJob] = []
+    changed: dict[str, float] = {}
+    with Store(data, create=False, read_only=True) as store:  # a batch never writes it
         known = set(store.school_ids())
-        unknown = [job for job in jobs if job.school_id not in known]
+        unknown = [(n, v["school_id"]) for n, v in records if v["school_id"] not in known]
         if unknown:
             raise SchoolsFileError(
                 [
-                    f"{schools_csv}: row {job.row}: school_id: unknown school {job.school_id!r} "
+                    f"{schools_csv}: row {number}: school_id: unknown school {school_id!r} "
                     f"(not in {data})"
-                    for job in unknown
+                    for number, school_id in unknown
                 ]
             )
-        todo = []
-        for job in jobs:
-            if resume and _complete(job, _latest_change(store, job.school_id)):
-                results[job.school_id] = SchoolResult(
-                    job.school_id,
-                    job.name,
-                    "skipped",
-                    outputs=[f"{job.school_id}/{w}.{x}" for w in names for x in ("ipynb", "html")],
+        for number, values in records:
+            school_id = values["school_id"]
+            data_digest, changed[school_id] = digest_data(store, data, school_id)
+            jobs.append(
+                SchoolJob(
+                    school_id=school_id,
+                    name=values["name"],
+                    row=number,
+                    parameters={k: v for k, v in values.items() if k in parameters and v},
+                    workbooks=names,
+                    workbooks_dir=str(folder),
+                    templates_dir=str(templates),
+                    out_dir=str(out),
+                    data_dir=str(data),
+                    framework=str(Path(framework).resolve()) if framework else "",
+                    fingerprint=school_fingerprint(
+                        values, workbooks_digest, framework_digest, data_digest, changed[school_id]
+                    ),
                 )
-            else:
-                todo.append(job)
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    _write_record(out, results, started)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(todo), unit="school", desc="Schools", dynamic_ncols=True)
-    done = failed = 0
+            )
     try:
-        if todo:
-            count = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-            for result in _execute(todo, count, scheduler):
-                results[result.school_id] = result
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out_dir}: cannot make this folder ({exc.strerror})") from None
+    _remove_partial_files(out)
+    previous: dict[str, dict] = {}
+    if resume:
+        previous, problem = previous_record(out / BATCH_FILE)
+        warnings += [problem] if problem else []
+    results: dict[str, SchoolResult] = {}
+    todo = []
+    for job in jobs:
+        why = (
+            why_run(job, previous.get(job.school_id), changed[job.school_id])
+            if resume
+            else "run: every school runs without --resume"
+        )
+        status = "pending" if why else "skipped"
+        outputs = (
+            [] if why else [f"{job.school_id}/{w}.{x}" for w in names for x in ("ipynb", "html")]
+        )
+        results[job.school_id] = SchoolResult(
+            job.school_id,
+            job.name,
+            status,
+            outputs=outputs,
+            reason=why or UP_TO_DATE,
+            fingerprint=dict(job.fingerprint),
+        )
+        if why:
+            todo.append(job)
+    count = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    runners: list[LocalWorkers | DaskWorkers] = []
+    if todo:
+        runners.append(
+            DaskWorkers(scheduler, run_school) if scheduler else LocalWorkers(count, run_school)
+        )
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    bar = None
+    summary_path = None
+    try:
+        _write_record(out, results, started)
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(todo), unit="school", desc="Schools", dynamic_ncols=True)
+        tally = {"done": 0, "failed": 0}
+
+        def on_start(school_id: str) -> None:
+            entry = results.get(school_id)
+            if entry is not None and entry.status == "pending":
+                entry.status = "running"
                 _write_record(out, results, started)
-                done += result.status == "done"
-                failed += result.status == "failed"
-                if bar is not None:
-                    bar.set_postfix(done=done, failed=failed)
-                    bar.update(1)
-                if on_result is not None:
-                    on_result(result)
+
+        def on_done(result: SchoolResult) -> None:
+            result.reason = results[result.school_id].reason
+            results[result.school_id] = result
+            _write_record(out, results, started)
+            tally[result.status] = tally.get(result.status, 0) + 1
+            if bar is not None:
+                bar.set_postfix(done=tally["done"], failed=tally["failed"])
+                bar.update(1)
+            if on_result is not None:
+                on_result(result)
+
+        with Stopper() as stopper:
+            finished = not todo or _run_jobs(runners[0], todo, stopper, on_start, on_done)
+            if finished and summary and not stopper.signum:
+                local = runners[0] if runners and not scheduler else None
+                if local is None:
+                    local = LocalWorkers(1, run_school)
+                    runners.append(local)
+                summary_path = _hub_summary(
+                    local, stopper, out, data, framework, [job.school_id for job in jobs]
+                )
+        if stopper.signum:
+            if bar is not None:
+                bar.close()
+                bar = None
+            how = _SIGNAL_NAMES.get(stopper.signum, f"signal {stopper.signum}")
+            for entry in results.values():
+                if entry.status == "running":
+                    entry.status = "stopped"
+                    entry.reason = f"stopped part-way by {how}; --resume runs it again"
+                elif entry.status == "pending":
+                    entry.status = "not run"
+                    entry.reason = f"not begun when {how} stopped the batch; --resume runs it"
+            _write_record(out, results, started)
+            report = BatchReport(
+                out, list(results.values()), warnings, None, time.perf_counter() - start
+            )
+            raise BatchStopped(report, stopper.signum, during_summary=finished and summary)
     finally:
         if bar is not None:
             bar.close()
-    summary_path = None
-    if summary:
-        summary_path = _hub_summary(out, data, framework, [job.school_id for job in jobs])
+        for runner in runners:
+            runner.close()
     return BatchReport(
         out, list(results.values()), warnings, summary_path, time.perf_counter() - start
     )
 
 
-def _hub_summary(out: Path, data: Path, framework, school_ids: list[str]) -> Path:
-    """Run the hub summary workbook over the batch and write DIR/hub_summary.html."""
+def _hub_summary(
+    runner: LocalWorkers,
+    stopper: Stopper,
+    out: Path,
+    data: Path,
+    framework: str | os.PathLike[str] | None,
+    school_ids: list[str],
+) -> Path | None:
+    """Run the hub summary workbook over the batch and write DIR/hub_summary.html (None when
+    the batch was stopped meanwhile)."""
     job = SchoolJob(
         school_id=HUB_SUMMARY,
         name="Hub summary",
@@ -453,9 +627,12 @@ def _hub_summary(out: Path, data: Path, framework, school_ids: list[str]) -> Pat
         data_dir=str(data),
         framework=str(Path(framework).resolve()) if framework else "",
     )
-    result = run_school(job)
-    if result.status != "done":
-        raise InputError(f"hub summary: could not be made ({result.error})")
+    made: list[SchoolResult] = []
+    if not _run_jobs(runner, [job], stopper, lambda _: None, made.append) or not made:
+        shutil.rmtree(out / ".hub", ignore_errors=True)
+        return None
+    if made[0].status != "done":
+        raise InputError(f"hub summary: could not be made ({made[0].error})")
     built = out / ".hub" / HUB_SUMMARY / f"{HUB_SUMMARY}.html"
     target = atomic_write_bytes(out / f"{HUB_SUMMARY}.html", built.read_bytes())
     shutil.rmtree(out / ".hub", ignore_errors=True)

@@ -359,6 +359,9 @@ def read_batch(batch_dir: str | os.PathLike[str]) -> BatchRecord:
     failures = []
     for entry in schools:
         status = str(entry.get("status", ""))
+        # Skipped on --resume: done by an earlier run from the same inputs, so a resumed round
+        # reads as the straight run it ends as.
+        status = "done" if status == "skipped" else status
         statuses[status] = statuses.get(status, 0) + 1
         if status == "failed":
             cell = entry.get("cell")
@@ -840,7 +843,8 @@ def show_hub_summary(
 
     from .workspace import open_workspace
 
-    workspace = open_workspace(data_dir or None, framework or None, create=False)
+    # The summary only reads: it works on a read-only mount or a backup, and never writes there.
+    workspace = open_workspace(data_dir or None, framework or None, create=False, read_only=True)
     try:
         hub = load_hub(workspace.store, workspace.framework, school_ids, today)
     finally:
