@@ -327,14 +327,18 @@ class Store:
                     raise
         return documents
 
-    def _row(self, kind: Kind, key: str, number: int | None) -> tuple[int, str] | None:
+    def _raw(self, kind: Kind, key: str, number: int | None) -> tuple[int, Any] | None:
+        """A revision's number and stored bytes: the newest, or the one numbered."""
         sql = "SELECT number, data FROM revisions WHERE kind = ? AND key = ?"
         args: list[Any] = [kind, key]
         if number is not None:
             sql += " AND number = ?"
             args.append(number)
         with self._errors():
-            row = self._db.execute(sql + " ORDER BY number DESC LIMIT 1", args).fetchone()
+            return self._db.execute(sql + " ORDER BY number DESC LIMIT 1", args).fetchone()
+
+    def _row(self, kind: Kind, key: str, number: int | None) -> tuple[int, str] | None:
+        row = self._raw(kind, key, number)
         return None if row is None else (row[0], self._unpack(row[1], (kind, key, row[0])))
 
     def _exists(self, kind: Kind, key: str) -> bool:
@@ -404,13 +408,7 @@ class Store:
         return self._one("review", review_id, revision)
 
     def _one(self, kind: Kind, key: str, revision: int | None) -> Any:
-        sql = "SELECT number, data FROM revisions WHERE kind = ? AND key = ?"
-        args: list[Any] = [kind, key]
-        if revision is not None:
-            sql += " AND number = ?"
-            args.append(revision)
-        with self._errors():
-            row = self._db.execute(sql + " ORDER BY number DESC LIMIT 1", args).fetchone()
+        row = self._raw(kind, key, revision)
         if row is None:
             unknown = UnknownSchoolError if kind == "school" else UnknownReviewError
             if revision is not None and self._exists(kind, key):

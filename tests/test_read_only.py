@@ -35,6 +35,7 @@ from .conftest import (
     serve_command,
     signed_in,
 )
+from .test_store_growth import FORMAT_1
 
 SCHOOL = "oakfield-academy"
 REVIEW = "oakfield-academy-2025-26"
@@ -224,7 +225,7 @@ def test_a_copied_backup_in_a_read_only_folder_is_read(data_dir, tmp_path):
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["id"] == REVIEW
 
 
-def test_serve_read_only_pages_open_the_store_read_only(data_dir, tmp_path):
+def test_serve_read_only_pages_open_the_store_read_only(data_dir, tmp_path, browser):
     before = _contents(data_dir)
     with read_only_folder(data_dir, tmp_path / "ro") as folder:
         port = free_port()
@@ -234,6 +235,21 @@ def test_serve_read_only_pages_open_the_store_read_only(data_dir, tmp_path):
             request = signed_in(f"{base}/?school={SCHOOL}")
             with urllib.request.urlopen(request, timeout=60) as response:
                 page = response.read().decode("utf-8")
+            # In Chromium, the review page says so and takes no typing.
+            tab = browser.new_page(viewport={"width": 1280, "height": 900})
+            try:
+                tab.goto(f"{base}/voila/render/02_internal_review.ipynb?school={SCHOOL}")
+                status = tab.locator(".cr-save-status").first
+                status.wait_for(timeout=60_000)
+                assert status.inner_text() == "Read-only: changes are not saved"
+                theme = tab.locator(".cr-theme-header").first
+                theme.click()  # reading stays possible
+                evidence = tab.locator(".cr-theme").first.get_by_label("Evidence")
+                evidence.wait_for(state="visible", timeout=30_000)
+                assert evidence.is_disabled()
+                assert tab.get_by_role("button", name="Add participant").is_disabled()
+            finally:
+                tab.close()
         assert _contents(folder) == before
     log = (tmp_path / "server.log").read_text()
     assert "Read-only: pages show the store and save no changes." in log
@@ -266,23 +282,11 @@ def test_a_read_only_store_is_never_created(tmp_path):
     assert not (tmp_path / "nothing").exists()
 
 
-_FORMAT_1 = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE revisions (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, key TEXT NOT NULL,
-    number INTEGER NOT NULL, school_id TEXT NOT NULL, saved_at TEXT NOT NULL,
-    author TEXT NOT NULL DEFAULT '', data TEXT NOT NULL, UNIQUE (kind, key, number));
-CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions
-BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
-INSERT INTO meta VALUES ('format', '1');
-"""
-
-
 def test_a_format_1_store_is_read_read_only_without_migrating(tmp_path):
     folder = tmp_path / "old"
     folder.mkdir()
     db = sqlite3.connect(folder / DB_NAME)
-    db.executescript(_FORMAT_1)
+    db.executescript(FORMAT_1)
     school = (SAMPLE / "schools" / f"{SCHOOL}.json").read_text(encoding="utf-8")
     review = (SAMPLE / "reviews" / f"{REVIEW}.json").read_text(encoding="utf-8")
     rows = [

@@ -189,6 +189,34 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: For each kind of notice: what happened, how the other text is introduced, and the button
+#: that takes it.
+_NOTICE_WORDS = {
+    "kept_here": (
+        ": also changed in another tab at {when}.",
+        "The other text:",
+        "Use the other text",
+    ),
+    "taken_there": (
+        ": also changed in another tab at {when}; that text is now shown.",
+        "What this page had:",
+        "Put back this page's text",
+    ),
+    "removed_elsewhere": (
+        " was removed in another tab at {when}, but it had been changed here, so it is kept "
+        "with those changes.",
+        "",
+        "",
+    ),
+    "removed_here": (
+        " was removed here, but another tab changed it at {when}, so it is back with those "
+        "changes.",
+        "",
+        "",
+    ),
+}
+
+
 class NoticesView:
     """Values another page changed too: each says where, when, and the other text, with a
     button to take that text and one to keep what is here. A view shows the notices of its
@@ -211,30 +239,12 @@ class NoticesView:
     def _item(self, notice: Notice) -> w.Widget:
         label = escape(field_label(self.session, notice.path))
         other = "" if notice.other is None else escape(str(notice.other))
-        take = None
-        if notice.kind == "kept_here":
-            text = f"<strong>{label}</strong>: also changed in another tab at {notice.when}."
-            if other:
-                text += f" The other text:<blockquote>{other}</blockquote>"
-                take = "Use the other text"
-        elif notice.kind == "taken_there":
-            text = (
-                f"<strong>{label}</strong>: also changed in another tab at {notice.when}; "
-                "that text is now shown."
-            )
-            if other:
-                text += f" What this page had:<blockquote>{other}</blockquote>"
-                take = "Put back this page's text"
-        elif notice.kind == "removed_elsewhere":
-            text = (
-                f"<strong>{label}</strong> was removed in another tab at {notice.when}, but "
-                "it had been changed here, so it is kept with those changes."
-            )
+        said, shown_as, take = _NOTICE_WORDS[notice.kind]
+        text = f"<strong>{label}</strong>{said.format(when=notice.when)}"
+        if other and shown_as:
+            text += f" {shown_as}<blockquote>{other}</blockquote>"
         else:
-            text = (
-                f"<strong>{label}</strong> was removed here, but another tab changed it at "
-                f"{notice.when}, so it is back with those changes."
-            )
+            take = ""
         buttons = []
         if take:
             use = w.Button(description=take, layout=w.Layout(width="auto"))

@@ -196,6 +196,8 @@ class AutosaveSession(Generic[Doc]):
             else:
                 outside = result.merged
                 self._took(result.document, result.number, result.data)
+                # What this save wrote is the store's newest: following need not read it back.
+                self._head = (result.number, result.saved_at.isoformat())
                 noticed = self._add_notices(result.clashes, result.saved_at)
                 status = SaveStatus("saved", f"Saved {result.saved_at.astimezone():%H:%M:%S}")
         self._set_status(status)
