@@ -57,18 +57,31 @@ def _contents(folder: Path) -> dict[str, str]:
     }
 
 
+def _as_root() -> list[str] | None:
+    """How to run a command as root here: directly, through password-less sudo, or not."""
+    if os.geteuid() == 0:
+        return []
+    sudo = shutil.which("sudo")
+    if sudo and subprocess.run([sudo, "-n", "true"], capture_output=True).returncode == 0:
+        return [sudo, "-n"]
+    return None
+
+
 @contextmanager
 def read_only_mount(source: Path, target: Path) -> Iterator[Path]:
     """`source` again at `target`, mounted read-only: not even root can write there."""
-    if os.geteuid() != 0:
-        _unavailable("a read-only bind mount needs root")
+    root = _as_root()
+    if root is None:
+        _unavailable("a read-only bind mount needs root (or password-less sudo)")
     target.mkdir()
-    bound = subprocess.run(["mount", "--bind", str(source), str(target)], capture_output=True)
+    bound = subprocess.run(
+        [*root, "mount", "--bind", str(source), str(target)], capture_output=True
+    )
     if bound.returncode != 0:
         _unavailable(f"mount --bind is not permitted here ({bound.stderr.decode().strip()})")
     try:
         remounted = subprocess.run(
-            ["mount", "-o", "remount,bind,ro", str(target)], capture_output=True
+            [*root, "mount", "-o", "remount,bind,ro", str(target)], capture_output=True
         )
         if remounted.returncode != 0:
             _unavailable(f"a read-only remount is not permitted ({remounted.stderr.decode()})")
@@ -77,13 +90,13 @@ def read_only_mount(source: Path, target: Path) -> Iterator[Path]:
         assert caught.value.errno == errno.EROFS
         yield target
     finally:
-        subprocess.run(["umount", str(target)], check=True)
+        subprocess.run([*root, "umount", str(target)], check=True)
 
 
 @contextmanager
 def read_only_folder(source: Path, target: Path) -> Iterator[Path]:
     """A folder this process cannot write: a read-only mount as root, else mode 0555."""
-    if os.geteuid() == 0:
+    if _as_root() is not None:
         with read_only_mount(source, target) as mounted:
             yield mounted
         return
@@ -95,18 +108,17 @@ def read_only_folder(source: Path, target: Path) -> Iterator[Path]:
 
 
 def _as_nobody() -> list[str]:
-    if os.geteuid() != 0:
-        _unavailable("running the command as another user needs root")
+    root = _as_root()
+    if root is None:
+        _unavailable("running the command as another user needs root (or password-less sudo)")
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         _unavailable("setpriv is not installed (util-linux)")
-    probe = subprocess.run(
-        [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", "true"],
-        capture_output=True,
-    )
+    command = [*root, setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    probe = subprocess.run([*command, "true"], capture_output=True)
     if probe.returncode != 0:
         _unavailable(f"cannot switch to the user nobody ({probe.stderr.decode().strip()})")
-    return [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    return command
 
 
 def test_check_export_and_batch_on_a_read_only_mount(data_dir, tmp_path):
