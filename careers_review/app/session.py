@@ -198,7 +198,9 @@ class AutosaveSession(Generic[Doc]):
                 self._took(result.document, result.number, result.data)
                 # What this save wrote is the store's newest: following need not read it back.
                 self._head = (result.number, result.saved_at.isoformat())
-                noticed = self._add_notices(result.clashes, result.saved_at)
+                noticed = self._add_notices(
+                    [Notice(c.path, c.theirs, result.saved_at, _kind(c)) for c in result.clashes]
+                )
                 status = SaveStatus("saved", f"Saved {result.saved_at.astimezone():%H:%M:%S}")
         self._set_status(status)
         if status.ok and outside:
@@ -267,7 +269,7 @@ class AutosaveSession(Generic[Doc]):
             self.document, self.base, self._base_document = document, number, theirs
             self._shown = document.model_dump(mode="json")
             unsaved = self._shown != theirs
-            self._add_notices(notices, at)
+            self._add_notices(notices)
         self._notify("document")
         if notices:
             self._notify("notices")
@@ -275,14 +277,8 @@ class AutosaveSession(Generic[Doc]):
             self.changed()
         return True
 
-    def _add_notices(self, found, at: datetime) -> bool:
-        for item in found:
-            notice = (
-                item
-                if isinstance(item, Notice)
-                else Notice(item.path, item.theirs, at, _kind(item))
-            )
-            self.notices[notice.path] = notice
+    def _add_notices(self, found: list[Notice]) -> bool:
+        self.notices.update((notice.path, notice) for notice in found)
         return bool(found)
 
     def take(self, path: Path, value: Any = None) -> None:
