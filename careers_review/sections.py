@@ -1,0 +1,132 @@
+"""Displayable sections: what a report, the hub summary and the impact page are made of.
+
+A section is plain data (a heading, HTML, charts with their text alternatives and, where it
+shows figures, the figures as a DataFrame), so a workbook cell can show it, a careers leader
+can filter or chart its `.frame`, and nbconvert exports it exactly as it shows. Nothing here
+imports ipywidgets: reports are built in kernels and processes that never draw a widget.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "PLAIN_TEXT",
+    "Chart",
+    "Section",
+    "cell",
+    "empty",
+    "heading",
+    "paragraph",
+    "plural",
+    "table",
+    "text",
+]
+
+# JupyterLab typesets `$...$` as maths; these classes keep a school's "$" plain text.
+PLAIN_TEXT = "mathjax_ignore tex2jax_ignore"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A PNG chart and the sentence that says what it shows, for those who cannot see it."""
+
+    png: bytes
+    alt: str
+
+    def html(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return (
+            f"<img class='cr-chart' src='data:image/png;base64,{data}' alt='{escape(self.alt)}'>"
+        )
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a page or report. Displays itself in Jupyter and Voilà as static HTML."""
+
+    key: str
+    title: str
+    html: str
+    charts: tuple[Chart, ...] = ()
+    frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    css: str = "cr-report"
+
+    def to_html(self) -> str:
+        """The whole section: its heading, body and charts, in one block."""
+        title = (
+            f"<h2 class='cr-section cr-section-{escape(self.key)}'>{escape(self.title)}</h2>"
+            if self.title
+            else ""
+        )
+        charts = "".join(chart.html() for chart in self.charts)
+        return (
+            f"<div class='{self.css} {PLAIN_TEXT} cr-part-{escape(self.key)}'>"
+            f"{title}{self.html}{charts}</div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return f"<Section {self.key}: {self.title or 'untitled'}>"
+
+
+def text(value: str) -> str:
+    """User text as HTML: escaped, line breaks kept."""
+    return escape(value).replace("\n", "<br>")
+
+
+def cell(content: str, css: str = "", *, raw: bool = False) -> str:
+    """One table cell; `content` is escaped unless `raw` (ready-made HTML)."""
+    inner = content if raw else escape(content)
+    return f"<td class='{css}'>{inner}</td>" if css else f"<td>{inner}</td>"
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    css: str = "",
+    *,
+    first: str = "",
+    cells: bool = False,
+) -> str:
+    """An HTML table with a header row. Rows hold HTML (already escaped); with `cells` each
+    row item is a ready-made `<td>` from `cell`. `first` widens the first column (a CSS width)
+    so that names are not squeezed by a row of short figures."""
+    cols = f"<colgroup><col style='width: {first}'></colgroup>" if first else ""
+    head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in headers)
+    if cells:
+        body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
+    else:
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        f"<table class='cr-table {PLAIN_TEXT} {css}'>{cols}<thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def heading(level: int, content: str, css: str = "") -> str:
+    attribute = f" class='{css}'" if css else ""
+    return f"<h{level}{attribute}>{escape(content)}</h{level}>"
+
+
+def paragraph(content: str, css: str = "") -> str:
+    attribute = f" class='{css}'" if css else ""
+    return f"<p{attribute}>{escape(content)}</p>"
+
+
+def empty(message: str) -> str:
+    """What a section says when it has nothing to show."""
+    return f"<p class='cr-empty {PLAIN_TEXT}'>{escape(message)}</p>"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
