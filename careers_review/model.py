@@ -9,14 +9,11 @@ from __future__ import annotations
 import json
 import math
 import re
-import secrets
 from datetime import date
-from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     StrictInt,
     ValidationError,
@@ -24,7 +21,18 @@ from pydantic import (
     model_validator,
 )
 
+from .documents import (
+    MAX_TEXT,
+    SAFE_ID,
+    SCHEMA_VERSION,
+    Document,
+    Focus,
+    fill_ids,
+    item_id,
+    new_id,
+)
 from .errors import InputError, field_path, quoted
+from .planning import KPI, Action, Milestone, Objective, Outcome, Plan, Priority, texts_to_items
 
 if TYPE_CHECKING:
     from .content import Framework
@@ -59,32 +67,16 @@ __all__ = [
     "texts_to_items",
 ]
 
-SCHEMA_VERSION = 1
-#: The most characters one text field holds: about 3,000 words, far more than any note needs,
-#: and small enough that typing can never fill the store.
-MAX_TEXT = 20_000
-#: Ids become folder and file names in batch output: letters, digits, '-' and '_' only.
-SAFE_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-_SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,20}\Z")
 _YEAR = re.compile(r"^(\d{4})/(\d{2})\Z", re.ASCII)
 
-Focus = Literal["strength", "priority", "neither"]
-ActionStatus = Literal["not_started", "in_progress", "done", "dropped"]
-#: What an action or priority is about: 'theme:<id>', 'benchmark:<number>', or empty.
-Link = Annotated[str, Field(pattern=r"^(theme:[a-z0-9_]+|benchmark:\d{1,2})?$")]
 
-
-class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_max_length=MAX_TEXT)
-
-
-class Contact(_Doc):
+class Contact(Document):
     name: str = ""
     email: str = ""
     phone: str = ""
 
 
-class School(_Doc):
+class School(Document):
     """A school's profile: who it is and who leads careers there."""
 
     schema_version: Literal[1] = SCHEMA_VERSION
@@ -129,90 +121,13 @@ def school_year_groups(age_range: str) -> tuple[int, ...]:
     return tuple(range(first, last + 1))
 
 
-def new_id(prefix: str) -> str:
-    """An id for a new item of a list: random, so that two pages adding an item each at the
-    same time never give them the same id (positional ids would, and the merge would then
-    take two different items for one)."""
-    return f"{prefix}-{secrets.token_hex(4)}"
-
-
-def _with_ids(items: Any, prefix: str) -> Any:
-    """Items saved before lists carried ids get them from their place, the same on every
-    read (so that the merge base and the newest revision agree); a plain string becomes the
-    text of an item."""
-    if not isinstance(items, list):
-        return items
-    taken = {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
-    given = []
-    for index, item in enumerate(items, start=1):
-        if isinstance(item, str):
-            item = {"text": item}
-        if isinstance(item, dict) and "id" not in item:
-            number = index
-            while f"{prefix}{number}" in taken:
-                number += 1
-            taken.add(f"{prefix}{number}")
-            item = {"id": f"{prefix}{number}", **item}
-        given.append(item)
-    return given
-
-
-def _fill_ids(data: Any, lists: dict[str, str]) -> Any:
-    if isinstance(data, dict) and any(isinstance(data.get(name), list) for name in lists):
-        data = {
-            **data,
-            **{
-                name: _with_ids(data[name], prefix)
-                for name, prefix in lists.items()
-                if name in data
-            },
-        }
-    return data
-
-
-def _item_id(prefix: str) -> Any:
-    return Field(default_factory=lambda: new_id(prefix), pattern=SAFE_ID)
-
-
-class Participant(_Doc):
-    id: str = _item_id("person")
+class Participant(Document):
+    id: str = item_id("person")
     name: str = Field(default="", max_length=200)
     role: str = ""
 
 
-class Objective(_Doc):
-    id: str = _item_id("objective")
-    text: str = ""
-
-
-class Outcome(_Doc):
-    """One careers learning outcome for a year group."""
-
-    id: str = _item_id("outcome")
-    text: str = ""
-
-
-def texts_to_items(items: list[Any], texts: list[str], make: type) -> list[Any]:
-    """Lines typed in one box (objectives, learning outcomes) as items: a line kept, or
-    edited where it stood, keeps its item's id, so that a merge with another page sees an
-    edit rather than one item removed and another added."""
-    old = [item.text for item in items]
-    result: list[Any] = []
-    matcher = SequenceMatcher(a=old, b=texts, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            result += items[i1:i2]
-        elif tag in ("replace", "insert"):
-            reused = items[i1:i2] if tag == "replace" else []
-            for offset, text in enumerate(texts[j1:j2]):
-                if offset < len(reused):
-                    result.append(reused[offset].model_copy(update={"text": text}))
-                else:
-                    result.append(make(text=text))
-    return result
-
-
-class ThemeRating(_Doc):
+class ThemeRating(Document):
     """What the team agreed for one theme of the maturity model."""
 
     #: Strict: `true` or "2" in a file is refused rather than read as 1 or 2.
@@ -222,76 +137,12 @@ class ThemeRating(_Doc):
     focus: Focus = "neither"
 
 
-class Action(_Doc):
-    id: str = _item_id("action")
-    what: str = ""
-    link: Link = ""
-    owner: str = ""
-    due_date: date | None = None
-    status: ActionStatus = "not_started"
-    success_measure: str = ""
-
-
-class Milestone(_Doc):
-    id: str = _item_id("milestone")
-    what: str = ""
-    due_date: date | None = None
-    done: bool = False
-
-
-class KPI(_Doc):
-    id: str = _item_id("kpi")
-    name: str = ""
-    unit: str = ""
-    baseline: float | None = None
-    target: float | None = None
-    current: float | None = None
-
-
-class Priority(_Doc):
-    id: str = _item_id("priority")
-    title: str = ""
-    link: Link = ""
-    objectives: list[Objective] = []
-    actions: list[Action] = []
-    milestones: list[Milestone] = []
-    kpis: list[KPI] = []
-
-    @model_validator(mode="before")
-    @classmethod
-    def _ids(cls, data: Any) -> Any:
-        return _fill_ids(data, {"objectives": "o", "milestones": "m", "kpis": "k"})
-
-
-class Plan(_Doc):
-    """The strategic careers plan: where the school wants to be and how it will get there."""
-
-    vision: str = ""
-    intent: str = ""
-    priorities: list[Priority] = []
-    learning_outcomes: dict[str, list[Outcome]] = {}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _ids(cls, data: Any) -> Any:
-        outcomes = data.get("learning_outcomes") if isinstance(data, dict) else None
-        if isinstance(outcomes, dict):
-            data = {
-                **data,
-                "learning_outcomes": {
-                    year: _with_ids(items, f"y{year}-" if _SAFE_KEY.match(year) else "y")
-                    for year, items in outcomes.items()
-                },
-            }
-        return data
-
-
 ResponsibilityStatus = Literal["", "in_place", "partly", "not_yet"]
 DutyStatus = Literal["", "met", "not_met", "not_sure"]
 CriterionStatus = Literal["", "achieved", "in_progress", "not_started"]
 
 
-class Check(_Doc):
+class Check(Document):
     """One line of a checklist: where the school stands, and a note or the evidence."""
 
     status: str = ""
@@ -306,20 +157,20 @@ class DutyCheck(Check):
     status: DutyStatus = ""
 
 
-class Foundations(_Doc):
+class Foundations(Document):
     """Phase 1: the Careers Leader's role, who holds the key roles, and the statutory duties."""
 
-    responsibilities: dict[str, ResponsibilityCheck] = {}
-    role_holders: dict[str, str] = {}
+    responsibilities: dict[str, ResponsibilityCheck] = Field(default_factory=dict)
+    role_holders: dict[str, str] = Field(default_factory=dict)
     senior_line_manager: str = ""
     protected_hours: float | None = Field(default=None, ge=0, le=60)
     budget: float | None = Field(default=None, ge=0)
     trained: Literal["", "yes", "in_training", "no"] = ""
-    duties: dict[str, DutyCheck] = {}
-    encounters: dict[str, int] = {}
+    duties: dict[str, DutyCheck] = Field(default_factory=dict)
+    encounters: dict[str, int] = Field(default_factory=dict)
 
 
-class Review(_Doc):
+class Review(Document):
     """One school's internal leadership review for one academic year, with its plan."""
 
     schema_version: Literal[1] = SCHEMA_VERSION
@@ -329,16 +180,16 @@ class Review(_Doc):
     academic_year: str
     review_date: date
     framework_id: str = ""
-    participants: list[Participant] = []
-    ratings: dict[str, ThemeRating] = {}
+    participants: list[Participant] = Field(default_factory=list)
+    ratings: dict[str, ThemeRating] = Field(default_factory=dict)
     foundations: Foundations = Field(default_factory=Foundations)
-    gatsby: dict[str, CriterionStatus] = {}
+    gatsby: dict[str, CriterionStatus] = Field(default_factory=dict)
     plan: Plan = Field(default_factory=Plan)
 
     @model_validator(mode="before")
     @classmethod
     def _ids(cls, data: Any) -> Any:
-        return _fill_ids(data, {"participants": "person"})
+        return fill_ids(data, {"participants": "person"})
 
     @field_validator("academic_year")
     @classmethod
@@ -367,7 +218,7 @@ def dump_json(doc: BaseModel) -> str:
     return json.dumps(doc.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-_KINDS: dict[str, type[_Doc]] = {"school": School, "review": Review}
+_KINDS: dict[str, type[Document]] = {"school": School, "review": Review}
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -17,10 +17,18 @@ pytestmark = pytest.mark.slow
 
 
 def _outputs_text(path) -> str:
+    """What an executed workbook shows: its static outputs, and the text of its widgets (a
+    page of steps is widgets)."""
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
-    chunks = []
+    widgets = notebook.metadata.get("widgets", {})
+    state = widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    chunks = [
+        str(model["state"].get("value", ""))
+        for model in state.values()
+        if model.get("model_name") == "HTMLModel"
+    ]
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})

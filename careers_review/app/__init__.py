@@ -13,11 +13,15 @@ from .start import start_page_parts
 
 __all__ = [
     "foundations_app",
+    "internal_review",
+    "leadership_foundations",
     "plan_app",
     "review_app",
     "school_from_query",
     "show_start_page",
+    "start_here",
     "start_page_parts",
+    "strategic_plan",
 ]
 
 
@@ -46,7 +50,7 @@ def show_start_page(school_id: str = "", data_dir: str = "", framework: str = ""
     display(HTML(top))
     if school is not None:
         from .profile import ProfileEditor
-        from .session import SchoolSession
+        from .review_session import SchoolSession
 
         display(
             ProfileEditor(SchoolSession(workspace.store, school.id), workspace.framework).widget
@@ -62,18 +66,14 @@ def _notice(message: str):
     return notice
 
 
-def _school_page(school_id: str, data_dir: str, framework: str, build):
-    """A page for one school: `build(workspace, school_id)` makes its app; without a school
-    (or with an unknown one) a picker is shown instead, which builds the app once chosen."""
-    from IPython.display import display
-    from ipywidgets import VBox
-
+def mount_school(page, school_id: str, data_dir: str, framework: str, build, show=None):
+    """Fill `page` for one school: `build(workspace, school_id)` makes its app and `show(app)`
+    the widgets to put in `page` (by default the app's own). Without a school (or with an
+    unknown one) a picker is shown instead, which builds the app once chosen."""
     from ..errors import UnknownSchoolError
     from .picker import SchoolPicker
 
-    page = VBox()
-    page.add_class("cr-page")
-    display(page)
+    show = show or (lambda app: [app.widget])
     try:
         workspace = open_workspace(data_dir or None, framework or None, create=False)
     except CareersReviewError as exc:
@@ -92,7 +92,7 @@ def _school_page(school_id: str, data_dir: str, framework: str, build):
         except CareersReviewError as exc:
             page.children = [_notice(hide_paths(str(exc), workspace.data_dir))]
             return
-        page.children = [page.app.widget]
+        page.children = show(page.app)
 
     if school_id:
         open_school(school_id)
@@ -101,16 +101,22 @@ def _school_page(school_id: str, data_dir: str, framework: str, build):
     return page
 
 
-def review_page(
-    school_id: str,
-    data_dir: str,
-    framework: str,
-    academic_year: str,
-    autosave_delay: float,
-    make,
-):
-    """A page over one school's review for one year: `make(session, workspace)` builds it."""
-    from .session import ReviewSession, follow_in_kernel
+def _school_page(school_id: str, data_dir: str, framework: str, build):
+    """A page for one school, displayed at once and filled by `mount_school`."""
+    from IPython.display import display
+    from ipywidgets import VBox
+
+    page = VBox()
+    page.add_class("cr-page")
+    display(page)
+    return mount_school(page, school_id, data_dir, framework, build)
+
+
+def review_builder(academic_year: str, autosave_delay: float, make):
+    """`build` for a page over one school's review for one year: `make(session, workspace)`
+    makes the app, and open pages follow each other's saves."""
+    from .review_session import ReviewSession
+    from .session import follow_in_kernel
 
     def build(workspace, chosen: str):
         session = ReviewSession(
@@ -125,6 +131,19 @@ def review_page(
         app.follower = follow_in_kernel(*getattr(app, "sessions", (session,)))
         return app
 
+    return build
+
+
+def review_page(
+    school_id: str,
+    data_dir: str,
+    framework: str,
+    academic_year: str,
+    autosave_delay: float,
+    make,
+):
+    """A page over one school's review for one year: `make(session, workspace)` builds it."""
+    build = review_builder(academic_year, autosave_delay, make)
     return _school_page(school_id, data_dir, framework, build)
 
 
@@ -157,7 +176,7 @@ def foundations_app(
 ):
     """Leadership foundations (phase 1): the role, key roles and the statutory checklist."""
     from .foundations import FoundationsApp
-    from .session import SchoolSession
+    from .review_session import SchoolSession
 
     def make(session, workspace) -> FoundationsApp:
         school = SchoolSession(workspace.store, session.school.id, autosave_delay=autosave_delay)
@@ -184,3 +203,37 @@ def plan_app(
         autosave_delay,
         lambda session, _: PlanApp(session),
     )
+
+
+def leadership_foundations(
+    school_id: str = "", data_dir: str = "", framework: str = "", academic_year: str = ""
+):
+    """Workbook 01 as a page of steps (`?school=` in a Voilà URL wins over `school_id`)."""
+    from .workbooks import LeadershipFoundations
+
+    return LeadershipFoundations(school_from_query(school_id), data_dir, framework, academic_year)
+
+
+def internal_review(
+    school_id: str = "", data_dir: str = "", framework: str = "", academic_year: str = ""
+):
+    """Workbook 02 as a page of steps."""
+    from .workbooks import InternalReview
+
+    return InternalReview(school_from_query(school_id), data_dir, framework, academic_year)
+
+
+def strategic_plan(
+    school_id: str = "", data_dir: str = "", framework: str = "", academic_year: str = ""
+):
+    """Workbook 03 as a page of steps."""
+    from .workbooks import StrategicPlan
+
+    return StrategicPlan(school_from_query(school_id), data_dir, framework, academic_year)
+
+
+def start_here(school_id: str = "", data_dir: str = "", framework: str = ""):
+    """Workbook 00 as a page of steps; without a school, the hub's schools to choose from."""
+    from .workbooks import StartHere
+
+    return StartHere(school_from_query(school_id), data_dir, framework)

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from ..summary import leadership_risks, provider_access, role_gaps
 from .common import STYLE, WIDE_LABEL, NoticesView, SaveStatusView, View, lock_editing, section
-from .session import ReviewSession, SchoolSession
+from .review_session import ReviewSession, SchoolSession
 
 __all__ = ["FoundationsApp"]
 

@@ -1,10 +1,7 @@
 """Phase 2 as a page: the Gatsby Benchmark self-assessment and the strategic careers plan.
 
-The plan editor rebuilds a `Plan` from what is on screen after every edit and hands it to
-the session. A value that cannot be stored (a KPI target that is not a number, a due date in
-the past on a new action) is explained next to its field and the last good value is kept.
-Sentences (an action, its success measure, a milestone) sit in text areas: a single-line box
-would drop the line breaks of a longer note, and the first keystroke would save it without them.
+The plan editor only edits: every change is one edit of the session's plan (the rules are
+in `planning`), and the editor redraws from the session's plan, priority by priority.
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from html import escape
 import ipywidgets as w
 
 from ..charts import benchmark_scores_png
-from ..model import KPI, Action, Milestone, Objective, Outcome, Plan, Priority, texts_to_items
+from ..planning import lines
 from ..summary import benchmark_scores
 from .common import (
     STYLE,
@@ -27,7 +24,8 @@ from .common import (
     lock_editing,
     section,
 )
-from .session import ReviewSession
+from .plan_rows import PriorityEditor
+from .review_session import ReviewSession
 
 __all__ = ["GatsbyView", "PlanApp", "PlanEditor"]
 
@@ -36,21 +34,8 @@ CRITERION_CHOICES = [
     ("In progress", "in_progress"),
     ("Not started", "not_started"),
 ]
-STATUS_CHOICES = [
-    ("Not started", "not_started"),
-    ("In progress", "in_progress"),
-    ("Done", "done"),
-    ("Dropped", "dropped"),
-]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_SMALL = {"description_width": "90px"}
-
-
-def _error(text: str) -> str:
-    return (
-        f"<span class='cr-field-error' style='color:#b00020'>{escape(text)}</span>" if text else ""
-    )
 
 
 def link_options(session: ReviewSession) -> list[tuple[str, str]]:
@@ -135,341 +120,6 @@ class GatsbyView(View):
             )
 
 
-class _Row:
-    """One editable line of a list (an action, a milestone, a KPI) with its own messages."""
-
-    def __init__(self, editor: PlanEditor, item_id: str) -> None:
-        self.editor, self.id = editor, item_id
-        self.remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="100px"))
-        self.message = w.HTML()
-
-    def watch(self, *widgets: w.Widget) -> None:
-        for widget in widgets:
-            self.editor.on_edit(widget, lambda _: self.editor.changed())
-
-
-class ActionRow(_Row):
-    def __init__(self, editor: PlanEditor, action: Action, new: bool) -> None:
-        super().__init__(editor, action.id)
-        self.new, self.stored_due = new, action.due_date
-        self.what = w.Textarea(
-            action.what,
-            description="Action",
-            placeholder="What will be done",
-            continuous_update=True,
-            rows=2,
-            style=_SMALL,
-            layout=w.Layout(width="520px"),
-        )
-        self.owner = w.Text(
-            action.owner,
-            description="Owner",
-            continuous_update=True,
-            style=_SMALL,
-            layout=w.Layout(width="300px"),
-        )
-        self.due = w.DatePicker(value=action.due_date, description="Due", style=_SMALL)
-        self.status = w.Dropdown(
-            options=STATUS_CHOICES, value=action.status, description="Status", style=_SMALL
-        )
-        self.link = w.Dropdown(
-            options=editor.links,
-            value=action.link,
-            description="Linked to",
-            style=_SMALL,
-            layout=w.Layout(width="520px"),
-        )
-        self.measure = w.Textarea(
-            action.success_measure,
-            description="Success measure",
-            continuous_update=True,
-            rows=2,
-            style={"description_width": "120px"},
-            layout=w.Layout(width="520px"),
-        )
-        self.watch(self.what, self.owner, self.due, self.status, self.link, self.measure)
-        self.widget = w.VBox(
-            [
-                w.HBox([self.what, self.owner]),
-                w.HBox([self.due, self.status, self.remove]),
-                w.HBox([self.link]),
-                w.HBox([self.measure]),
-                self.message,
-            ],
-            layout=w.Layout(border="1px solid #ddd", padding="6px", margin="4px 0"),
-        )
-        self.widget.add_class("cr-action")
-
-    def show(self, action: Action) -> None:
-        self.what.value, self.owner.value = action.what, action.owner
-        self.due.value = self.stored_due = action.due_date
-        self.status.value, self.link.value = action.status, action.link
-        self.measure.value = action.success_measure
-
-    def to_model(self) -> Action:
-        problems = []
-        due = self.due.value
-        if self.new and due is not None and due < self.editor.today and due != self.stored_due:
-            problems.append("The due date is in the past: choose a date from today on.")
-            due = self.stored_due
-        self.stored_due = due
-        if self.what.value.strip() and not self.owner.value.strip():
-            problems.append("Every action needs an owner.")
-        self.message.value = _error(" ".join(problems))
-        return Action(
-            id=self.id,
-            what=self.what.value,
-            owner=self.owner.value,
-            due_date=due,
-            status=self.status.value,
-            link=self.link.value,
-            success_measure=self.measure.value,
-        )
-
-
-class MilestoneRow(_Row):
-    def __init__(self, editor: PlanEditor, milestone: Milestone) -> None:
-        super().__init__(editor, milestone.id)
-        self.what = w.Textarea(
-            milestone.what,
-            description="Milestone",
-            continuous_update=True,
-            rows=2,
-            style=_SMALL,
-            layout=w.Layout(width="520px"),
-        )
-        self.due = w.DatePicker(value=milestone.due_date, description="By", style=_SMALL)
-        self.done = w.Checkbox(value=milestone.done, description="Reached", indent=False)
-        self.watch(self.what, self.due, self.done)
-        self.widget = w.HBox([self.what, self.due, self.done, self.remove])
-
-    def show(self, milestone: Milestone) -> None:
-        self.what.value, self.due.value = milestone.what, milestone.due_date
-        self.done.value = milestone.done
-
-    def to_model(self) -> Milestone:
-        return Milestone(
-            id=self.id, what=self.what.value, due_date=self.due.value, done=self.done.value
-        )
-
-
-class KPIRow(_Row):
-    FIELDS = ("baseline", "target", "current")
-
-    def __init__(self, editor: PlanEditor, kpi: KPI) -> None:
-        super().__init__(editor, kpi.id)
-        self.kept = {name: getattr(kpi, name) for name in self.FIELDS}
-        self.name = w.Text(
-            kpi.name,
-            description="KPI",
-            continuous_update=True,
-            style=_SMALL,
-            layout=w.Layout(width="420px"),
-        )
-        self.unit = w.Text(
-            kpi.unit,
-            description="Unit",
-            placeholder="%",
-            continuous_update=True,
-            style={"description_width": "40px"},
-            layout=w.Layout(width="140px"),
-        )
-        self.numbers = {
-            name: w.Text(
-                "" if value is None else f"{value:g}",
-                description=name.capitalize(),
-                continuous_update=True,
-                style={"description_width": "60px"},
-                layout=w.Layout(width="150px"),
-            )
-            for name, value in self.kept.items()
-        }
-        self.watch(self.name, self.unit, *self.numbers.values())
-        self.widget = w.VBox(
-            [
-                w.HBox([self.name, self.unit, self.remove]),
-                w.HBox(list(self.numbers.values())),
-                self.message,
-            ]
-        )
-        self.widget.add_class("cr-kpi")
-
-    def to_model(self) -> KPI:
-        bad = []
-        for name, box in self.numbers.items():
-            try:
-                self.kept[name] = _number(box.value)
-            except ValueError:
-                bad.append(name)
-        self.message.value = _error(
-            f"The {' and '.join(bad)} must be a number; not saved until it is." if bad else ""
-        )
-        return KPI(id=self.id, name=self.name.value, unit=self.unit.value, **self.kept)
-
-    def show(self, kpi: KPI) -> None:
-        self.name.value, self.unit.value = kpi.name, kpi.unit
-        for name, box in self.numbers.items():
-            value = getattr(kpi, name)
-            self.kept[name] = value
-            if _number(box.value) != value:  # "95.0" being typed stays as typed
-                box.value = "" if value is None else f"{value:g}"
-
-
-def _number(text: str) -> float | None:
-    """A number as typed in a KPI box: '1,200', '95%' and '' (none) are understood."""
-    text = text.replace(",", "").replace("%", "").strip()
-    return float(text) if text else None
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-class PriorityEditor:
-    def __init__(self, editor: PlanEditor, priority: Priority, new_actions: set[str]) -> None:
-        self.editor, self.id = editor, priority.id
-        self.objective_items = list(priority.objectives)
-        self.title = w.Text(
-            priority.title,
-            description="Priority",
-            continuous_update=True,
-            style=_SMALL,
-            layout=w.Layout(width="620px"),
-        )
-        self.link = w.Dropdown(
-            options=editor.links,
-            value=priority.link,
-            description="From",
-            style=_SMALL,
-            layout=w.Layout(width="620px"),
-        )
-        self.objectives = w.Textarea(
-            "\n".join(o.text for o in priority.objectives),
-            description="Objectives",
-            placeholder="One measurable, pupil-centred objective a line",
-            continuous_update=True,
-            style=_SMALL,
-            layout=w.Layout(width="95%", height="80px"),
-        )
-        for widget in (self.title, self.link, self.objectives):
-            editor.on_edit(widget, lambda _: editor.changed())
-        self.actions = [
-            self._track("actions", ActionRow(editor, a, a.id in new_actions))
-            for a in priority.actions
-        ]
-        self.milestones = [
-            self._track("milestones", MilestoneRow(editor, m)) for m in priority.milestones
-        ]
-        self.kpis = [self._track("kpis", KPIRow(editor, k)) for k in priority.kpis]
-        self.lists = {"actions": w.VBox(), "milestones": w.VBox(), "kpis": w.VBox()}
-        add = {
-            "actions": w.Button(description="Add action", icon="plus"),
-            "milestones": w.Button(description="Add milestone", icon="plus"),
-            "kpis": w.Button(description="Add KPI", icon="plus"),
-        }
-        add["actions"].on_click(lambda _: self._add("actions"))
-        add["milestones"].on_click(lambda _: self._add("milestones"))
-        add["kpis"].on_click(lambda _: self._add("kpis"))
-        self.add = add
-        self.remove = w.Button(
-            description="Remove this priority",
-            icon="trash",
-            button_style="warning",
-            layout=w.Layout(width="auto"),
-        )
-        self.remove.on_click(lambda _: editor.remove_priority(self))
-        self.notices = NoticesView(
-            editor.session, lambda path: path[:3] == ("plan", "priorities", self.id)
-        )
-        for name in self.lists:
-            self._show(name)
-        self.widget = w.VBox(
-            [
-                self.title,
-                self.link,
-                self.objectives,
-                w.HTML("<h4>Actions</h4>"),
-                self.lists["actions"],
-                add["actions"],
-                w.HTML("<h4>Milestones</h4>"),
-                self.lists["milestones"],
-                add["milestones"],
-                w.HTML("<h4>Key performance indicators</h4>"),
-                self.lists["kpis"],
-                add["kpis"],
-                self.remove,
-                self.notices.widget,
-            ],
-            layout=w.Layout(border="2px solid #0072B2", padding="10px", margin="8px 0"),
-        )
-        self.widget.add_class("cr-priority")
-
-    def _rows(self, name: str) -> list[_Row]:
-        return getattr(self, name)
-
-    def _track(self, name: str, row: _Row) -> _Row:
-        row.remove.on_click(lambda _: self._remove(name, row))
-        return row
-
-    def _show(self, name: str) -> None:
-        self.lists[name].children = [row.widget for row in self._rows(name)]
-
-    def _add(self, name: str) -> None:
-        if name == "actions":
-            row = ActionRow(self.editor, Action(), new=True)
-            self.editor.new_actions.add(row.id)
-        elif name == "milestones":
-            row = MilestoneRow(self.editor, Milestone())
-        else:
-            row = KPIRow(self.editor, KPI())
-        self._rows(name).append(self._track(name, row))
-        self._show(name)
-        self.editor.changed()
-
-    def _remove(self, name: str, row: _Row) -> None:
-        self._rows(name).remove(row)
-        self._show(name)
-        self.editor.changed()
-
-    def show(self, priority: Priority) -> None:
-        """Redraw from the session, keeping each row (and the box being typed in) in place."""
-        self.title.value, self.link.value = priority.title, priority.link
-        self.objective_items = list(priority.objectives)
-        if _lines(self.objectives.value) != [o.text for o in priority.objectives]:
-            self.objectives.value = "\n".join(o.text for o in priority.objectives)
-        makers = {
-            "actions": lambda a: ActionRow(self.editor, a, a.id in self.editor.new_actions),
-            "milestones": lambda m: MilestoneRow(self.editor, m),
-            "kpis": lambda k: KPIRow(self.editor, k),
-        }
-        for name, make in makers.items():
-            rows = {row.id: row for row in self._rows(name)}
-            shown = []
-            for item in getattr(priority, name):
-                row = rows.get(item.id)
-                if row is None:
-                    row = self._track(name, make(item))
-                else:
-                    row.show(item)
-                shown.append(row)
-            if [r.id for r in shown] != [r.id for r in self._rows(name)]:
-                setattr(self, name, shown)
-                self._show(name)
-
-    def to_model(self) -> Priority:
-        objectives = texts_to_items(self.objective_items, _lines(self.objectives.value), Objective)
-        self.objective_items = objectives
-        return Priority(
-            id=self.id,
-            title=self.title.value,
-            link=self.link.value,
-            objectives=objectives,
-            actions=[r.to_model() for r in self.actions],
-            milestones=[r.to_model() for r in self.milestones],
-            kpis=[r.to_model() for r in self.kpis],
-        )
-
-
 class PlanEditor(View):
     """Vision, priorities (with objectives, actions, milestones, KPIs) and learning outcomes."""
 
@@ -492,8 +142,8 @@ class PlanEditor(View):
             placeholder="What every pupil should gain, and how leaders will know",
             layout=w.Layout(width="95%", height="70px"),
         )
-        for widget in (self.vision, self.intent):
-            self.on_edit(widget, lambda _: self.changed())
+        self.on_edit(self.vision, lambda v: session.edit_plan(vision=v))
+        self.on_edit(self.intent, lambda v: session.edit_plan(intent=v))
         self.suggest = w.Button(
             description="Suggest priorities from the review",
             icon="lightbulb-o",
@@ -516,8 +166,8 @@ class PlanEditor(View):
             )
             for year in years
         }
-        for widget in self.outcomes.values():
-            self.on_edit(widget, lambda _: self.changed())
+        for year, widget in self.outcomes.items():
+            self.on_edit(widget, lambda v, y=year: session.set_outcomes(y, lines(v)))
         self.widget = w.VBox(
             [
                 section("Strategic careers plan"),
@@ -531,42 +181,52 @@ class PlanEditor(View):
                 *self.outcomes.values(),
             ]
         )
+        self.part_lists = {name: w.VBox() for name in ("objectives", "actions", "measures")}
+        self.part_boxes = {
+            "objectives": w.VBox(
+                [
+                    w.HBox([self.suggest, self.suggested]),
+                    self.part_lists["objectives"],
+                    self.add_priority,
+                ]
+            ),
+            "actions": self.part_lists["actions"],
+            "measures": self.part_lists["measures"],
+            "outcomes": w.VBox(
+                [
+                    w.HTML(
+                        "<p>One careers learning outcome a line, for each year group the "
+                        "school teaches.</p>"
+                    ),
+                    *self.outcomes.values(),
+                ]
+            ),
+        }
         self.refresh()
+        self._lay_out()
+
+    def part(self, name: str) -> w.VBox:
+        """One part of the plan for every priority: "objectives", "actions", "measures"
+        (milestones and KPIs), or "outcomes" (by year group), for a page in steps."""
+        return self.part_boxes[name]
+
+    def _lay_out(self) -> None:
+        self.priority_box.children = [p.widget for p in self.priorities]
+        for name in ("actions", "measures"):
+            self.part_lists[name].children = [p.parts[name] for p in self.priorities] or [
+                w.HTML("<p class='cr-muted'>Add a priority first, in the step before.</p>")
+            ]
+        self.part_lists["objectives"].children = [p.parts["objectives"] for p in self.priorities]
 
     # -- editing --------------------------------------------------------------------------
 
-    def collect(self) -> Plan:
-        known = self.session.review.plan.learning_outcomes
-        outcomes = {
-            year: texts_to_items(known.get(year, []), _lines(box.value), Outcome)
-            for year, box in self.outcomes.items()
-        }
-        # Year groups not shown here (a school without a sixth form) keep what they had.
-        kept = {
-            y: v for y, v in self.session.review.plan.learning_outcomes.items() if y not in outcomes
-        }
-        return Plan(
-            vision=self.vision.value,
-            intent=self.intent.value,
-            priorities=[p.to_model() for p in self.priorities],
-            learning_outcomes={**kept, **{y: v for y, v in outcomes.items() if v}},
-        )
-
-    def changed(self) -> None:
-        if not self._syncing:
-            self.session.set_plan(self.collect())
-
-    def _add_priority(self, title: str = "", link: str = "") -> None:
-        self.priorities.append(
-            PriorityEditor(self, Priority(title=title, link=link), self.new_actions)
-        )
-        self.priority_box.children = [p.widget for p in self.priorities]
-        self.changed()
+    def _add_priority(self) -> None:
+        self.session.add_priority()
+        self.refresh()
 
     def remove_priority(self, editor: PriorityEditor) -> None:
-        self.priorities.remove(editor)
-        self.priority_box.children = [p.widget for p in self.priorities]
-        self.changed()
+        self.session.remove_priority(editor.id)
+        self.refresh()
 
     def _suggest(self) -> None:
         added = self.session.seed_plan_priorities(include_benchmarks=True)
@@ -587,20 +247,20 @@ class PlanEditor(View):
             self.intent.value = plan.intent
             for year, box in self.outcomes.items():
                 texts = [o.text for o in plan.learning_outcomes.get(year, [])]
-                if _lines(box.value) != texts:
+                if lines(box.value) != texts:
                     box.value = "\n".join(texts)
             editors = {p.id: p for p in self.priorities}
             shown = []
             for priority in plan.priorities:
                 editor = editors.get(priority.id)
                 if editor is None:
-                    editor = PriorityEditor(self, priority, self.new_actions)
+                    editor = PriorityEditor(self, priority)
                 else:
                     editor.show(priority)
                 shown.append(editor)
             if [p.id for p in shown] != [p.id for p in self.priorities]:
                 self.priorities = shown
-                self.priority_box.children = [p.widget for p in self.priorities]
+                self._lay_out()
 
 
 class ExportView:

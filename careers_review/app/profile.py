@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from ..content import Framework
 from .common import SaveStatusView, lock_editing, overlong, too_long
-from .session import SchoolSession
+from .review_session import SchoolSession
 
 __all__ = ["ProfileEditor"]
 

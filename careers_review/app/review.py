@@ -24,7 +24,7 @@ from .common import (
     download_link,
     lock_editing,
 )
-from .session import ReviewSession
+from .review_session import ReviewSession
 
 __all__ = ["ReviewApp"]
 

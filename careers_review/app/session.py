@@ -10,27 +10,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from ..content import Framework, KeyRole
-from ..errors import CareersReviewError, UnknownReviewError
+from ..errors import CareersReviewError
 from ..merge import Clash, Path, differences, get, merge, put
-from ..model import (
-    DutyCheck,
-    Foundations,
-    Participant,
-    Plan,
-    Priority,
-    ResponsibilityCheck,
-    Review,
-    School,
-    ThemeRating,
-    academic_year_for,
-    review_id_for,
-)
+from ..model import Review, School
 from ..store import Revision, Store
-from ..summary import Profile, profile, weakest_benchmarks
 from ..workspace import hide_paths
 
 __all__ = [
@@ -38,9 +24,7 @@ __all__ = [
     "TYPING",
     "AutosaveSession",
     "Notice",
-    "ReviewSession",
     "SaveStatus",
-    "SchoolSession",
     "follow_in_kernel",
 ]
 
@@ -363,182 +347,10 @@ def follow_in_kernel(*sessions: AutosaveSession, every: float = FOLLOW_EVERY):
     return callback
 
 
-class SchoolSession(AutosaveSession[School]):
-    kind = "school"
+def __getattr__(name: str) -> Any:
+    # The two sessions live in review_session.py; older imports name them from here.
+    if name in ("ReviewSession", "SchoolSession"):
+        from . import review_session
 
-    def __init__(
-        self, store: Store, school_id: str, *, autosave_delay: float = 0.4, author: str = "app"
-    ):
-        school = store.school(school_id)
-        base = store.revisions("school", school_id)[-1].number
-        super().__init__(store, school, base, autosave_delay=autosave_delay, author=author)
-
-    def _read(self, number: int) -> School:
-        return self.store.school(self.document.id, number)
-
-    def set(self, **fields: object) -> None:
-        """Change profile fields; `careers_leader_<field>` edits the Careers Leader's contact."""
-        contact = {
-            k.removeprefix("careers_leader_"): v
-            for k, v in fields.items()
-            if k.startswith("careers_leader_")
-        }
-        plain = {k: v for k, v in fields.items() if not k.startswith("careers_leader_")}
-        if contact:
-            plain["careers_leader"] = self.document.careers_leader.model_copy(update=contact)
-        updated = self.document.model_validate({**self.document.model_dump(), **plain})
-        if updated != self.document:
-            self.document = updated
-            self.changed()
-
-
-class ReviewSession(AutosaveSession[Review]):
-    """One school's review for one academic year, opened (or started) in one page."""
-
-    kind = "review"
-
-    def __init__(
-        self,
-        store: Store,
-        framework: Framework,
-        school_id: str,
-        *,
-        academic_year: str = "",
-        today: date | None = None,
-        autosave_delay: float = 0.4,
-        author: str = "app",
-    ):
-        today = today or date.today()
-        self.framework = framework
-        self.school = store.school(school_id)
-        year = academic_year or academic_year_for(today)
-        review_id = review_id_for(school_id, year)
-        try:
-            review = store.review(review_id)
-            base = store.revisions("review", review_id)[-1].number
-        except UnknownReviewError:
-            started = Review(
-                id=review_id,
-                school_id=school_id,
-                academic_year=year,
-                review_date=today,
-                framework_id=framework.id,
-            )
-            if getattr(store, "read_only", False):
-                review, base = started, 0  # shown, never saved
-            else:
-                # Saved at once, so a second tab opening the same new review shares its base.
-                result = store.save(started, author=author)
-                review, base = result.document, result.number
-        super().__init__(store, review, base, autosave_delay=autosave_delay, author=author)
-        self.previous = store.previous_review(review)
-
-    @property
-    def review(self) -> Review:
-        return self.document
-
-    def _read(self, number: int) -> Review:
-        return self.store.review(self.document.id, number)
-
-    # -- edits --------------------------------------------------------------------------
-
-    def set_rating(self, theme_id: str, **fields: object) -> None:
-        """Change the level, evidence, notes or focus agreed for one theme."""
-        self.framework.maturity_model.theme(theme_id)  # KeyError for a theme not in the model
-        current = self.review.rating(theme_id)
-        updated = ThemeRating.model_validate({**current.model_dump(), **fields})
-        if updated != current or theme_id not in self.review.ratings:
-            if updated == ThemeRating() and theme_id not in self.review.ratings:
-                return
-            self.review.ratings = {**self.review.ratings, theme_id: updated}
-            self.changed()
-
-    def set_review_date(self, value: date) -> None:
-        if value and value != self.review.review_date:
-            self.review.review_date = value
-            self.changed()
-
-    def set_participants(self, participants: list[Participant]) -> None:
-        if participants != self.review.participants:
-            self.review.participants = list(participants)
-            self.changed()
-
-    def _set_foundations(self, **changes: object) -> None:
-        current = self.review.foundations
-        updated = Foundations.model_validate({**current.model_dump(), **changes})
-        if updated != current:
-            self.review.foundations = updated
-            self.changed()
-
-    def set_foundations(self, **fields: object) -> None:
-        """Senior line manager, protected hours, budget, training."""
-        self._set_foundations(**fields)
-
-    def set_responsibility(self, item_id: str, **fields: object) -> None:
-        items = dict(self.review.foundations.responsibilities)
-        current = items.get(item_id) or ResponsibilityCheck()
-        items[item_id] = ResponsibilityCheck.model_validate({**current.model_dump(), **fields})
-        self._set_foundations(responsibilities=items)
-
-    def set_duty(self, duty_id: str, **fields: object) -> None:
-        items = dict(self.review.foundations.duties)
-        current = items.get(duty_id) or DutyCheck()
-        items[duty_id] = DutyCheck.model_validate({**current.model_dump(), **fields})
-        self._set_foundations(duties=items)
-
-    def set_role_holder(self, role_id: str, holder: str) -> None:
-        self._set_foundations(
-            role_holders={**self.review.foundations.role_holders, role_id: holder}
-        )
-
-    def set_encounters(self, key_phase_id: str, count: int) -> None:
-        self._set_foundations(
-            encounters={**self.review.foundations.encounters, key_phase_id: count}
-        )
-
-    def set_criterion(self, criterion_id: str, status: str) -> None:
-        if self.review.gatsby.get(criterion_id, "") != status:
-            self.review.gatsby = {**self.review.gatsby, criterion_id: status}
-            self.changed()
-
-    def set_plan(self, plan: Plan) -> None:
-        """Replace the plan with an edited copy (views build it from what is on screen)."""
-        if plan != self.review.plan:
-            self.review.plan = plan
-            self.changed()
-
-    def seed_plan_priorities(self, include_benchmarks: bool = False) -> int:
-        """Add each priority theme (and, if asked, the two weakest benchmarks) to the plan's
-        priorities, unless the plan already has a priority linked to it."""
-        linked = {p.link for p in self.review.plan.priorities}
-        candidates = [(f"theme:{r.theme_id}", r.name) for r in self.profile().priorities]
-        if include_benchmarks:
-            candidates += [
-                (f"benchmark:{s.number}", f"Benchmark {s.number}: {s.name}")
-                for s in weakest_benchmarks(self.review, self.framework)
-            ]
-        added = [
-            Priority(title=title, link=link) for link, title in candidates if link not in linked
-        ]
-        if added:
-            self.review.plan = self.review.plan.model_copy(
-                update={"priorities": [*self.review.plan.priorities, *added]}
-            )
-            self.changed()
-        return len(added)
-
-    # -- derived ------------------------------------------------------------------------
-
-    def profile(self) -> Profile:
-        return profile(self.review, self.framework)
-
-    def missing_attendees(self) -> list[KeyRole]:
-        present = {p.role for p in self.review.participants if p.name.strip()}
-        return [
-            r for r in self.framework.key_roles if r.recommended_attendee and r.id not in present
-        ]
-
-    def previous_levels(self) -> dict[str, int | None] | None:
-        if self.previous is None:
-            return None
-        return {t.id: self.previous.rating(t.id).level for t in self.framework.themes}
+        return getattr(review_session, name)
+    raise AttributeError(name)
