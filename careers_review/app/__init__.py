@@ -227,13 +227,13 @@ def strategic_plan(
     school_id: str = "", data_dir: str = "", framework: str = "", academic_year: str = ""
 ):
     """Workbook 03 as a page of steps."""
-    from .workbooks import StrategicPlan
+    from .plan_workbook import StrategicPlan
 
     return StrategicPlan(school_from_query(school_id), data_dir, framework, academic_year)
 
 
 def start_here(school_id: str = "", data_dir: str = "", framework: str = ""):
     """Workbook 00 as a page of steps; without a school, the hub's schools to choose from."""
-    from .workbooks import StartHere
+    from .start_workbook import StartHere
 
     return StartHere(school_from_query(school_id), data_dir, framework)

@@ -1,0 +1,119 @@
+"""Workbook 00 as a page of steps: the profile, the session, the roadmap, the hub's schools."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from .steps import Step, Workbook
+
+__all__ = ["StartHere"]
+
+
+class StartHere(Workbook):
+    """00: the school's profile, who should come and how the session runs, the whole roadmap
+    for the school, and the hub's schools. Without a school it lists the hub's schools."""
+
+    part_key = "start"
+
+    def __init__(self, school_id: str = "", data_dir: str = "", framework: str = "") -> None:
+        self.data_dir, self.framework_path = data_dir, framework
+        super().__init__(school_id, data_dir, framework)
+
+    def mount(self, school_id: str, data_dir: str, framework: str) -> None:
+        """Without a school (or with one the hub does not hold), the list of the hub's
+        schools, each a link that opens its start page."""
+        from ..errors import CareersReviewError
+        from ..workspace import open_workspace
+        from .start import start_page_parts
+
+        try:
+            workspace = open_workspace(data_dir or None, framework or None, create=False)
+            known = {s.id for s in workspace.store.schools()}
+        except CareersReviewError:
+            known = set()
+        if (school_id and school_id in known) or not known:
+            super().mount(school_id, data_dir, framework)
+            return
+        top, _, bottom = start_page_parts(workspace.store, workspace.framework, school_id)
+        self.top.children = [w.HTML(top + bottom)]
+
+    def make(self, workspace: Any, school_id: str) -> Any:
+        from .profile import ProfileEditor
+        from .review_session import SchoolSession
+        from .session import follow_in_kernel
+
+        session = SchoolSession(workspace.store, workspace.store.school(school_id).id)
+        app = ProfileEditor(session, workspace.framework)
+        app.session, app.workspace = session, workspace
+        app.follower = follow_in_kernel(session)
+        return app
+
+    def header(self) -> list[w.Widget]:
+        from .common import SaveStatusView
+
+        school = self.app.session.document
+        self.status = SaveStatusView(self.app.session)
+        self.app.session.listen(lambda what: self.status.refresh())
+        return [
+            w.HTML(f"<h1 class='cr-school-name'>{escape(school.name)}</h1>"),
+            self.status.widget,
+        ]
+
+    def refresh_roadmap(self) -> None:
+        from ..roadmap import part_states, roadmap_html
+
+        session = self.app.session
+        states = part_states(session.store, self.app.workspace.framework, session.document)
+        self.roadmap.value = roadmap_html(states, self.part_key, self.school_id)
+
+    def _html_step(self, key: str, title: str, html: Any, summary: str = "") -> Step:
+        return self.step(key, title, lambda: w.HTML(html()), summary=lambda: summary)
+
+    def profile(self) -> Step:
+        return self.step(
+            "profile",
+            "School profile",
+            lambda: self.app.widget,
+            summary=lambda: "Check the details before the session",
+        )
+
+    def session_plan(self) -> Step:
+        from .start import _attendees_html, _session_plan_html
+
+        def html() -> str:
+            framework = self.app.workspace.framework
+            return (
+                "<h3>Who should attend</h3>"
+                + _attendees_html(framework)
+                + "<h3>How the session runs</h3>"
+                + _session_plan_html(framework)
+            )
+
+        return self._html_step("session", "Who comes, and how the session runs", html)
+
+    def journey(self) -> Step:
+        from .start import _latest_review_html, _workbook_links
+
+        def html() -> str:
+            workspace = self.app.workspace
+            school = self.app.session.document
+            from ..resources import find_workbooks
+
+            return _latest_review_html(workspace.store, school, workspace.framework) + (
+                _workbook_links(school, workspace.framework, find_workbooks())
+            )
+
+        return self._html_step("roadmap", "The roadmap for this school", html)
+
+    def schools(self) -> Step:
+        from .start import _school_list_html
+
+        def html() -> str:
+            workspace = self.app.workspace
+            return _school_list_html(workspace.store, workspace.framework)
+
+        step = self._html_step("schools", "Schools in this hub", html)
+        return step
