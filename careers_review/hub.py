@@ -2,8 +2,8 @@
 
 The figures are pure functions over a `Hub` snapshot (each school's latest review and the
 framework in use), so they can be tested without a kernel and reused in JupyterLab with pandas.
-`show_hub_summary` lays them out as static HTML and PNG charts, the same way as the governor
-report, so the batch's nbconvert template prints them on A4 without any widget.
+`hub_sections` lays them out as sections of static HTML with their charts, and `charts` draws
+those, so the batch's nbconvert template prints the summary on A4 without any widget.
 
 Nothing here assumes a number of themes, levels, benchmarks, duties or key phases: all of them
 come from the framework.
@@ -13,45 +13,32 @@ from __future__ import annotations
 
 import json
 import os
-import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 from pathlib import Path
 from statistics import median_low
 
 import pandas as pd
-from matplotlib import colormaps
-from matplotlib.colors import BoundaryNorm, ListedColormap, to_hex, to_rgb
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
 
 from .batch import BATCH_FILE
-from .charts import plain_text, png_bytes
 from .content import Framework
 from .errors import InputError
 from .model import Review, School, academic_year_for, check_review
-from .report import PLAIN_TEXT
+from .sections import shorten
 from .store import Store
 from .summary import PhaseCount, benchmark_scores, provider_access
 
 __all__ = [
-    "HEATMAP_ROWS",
-    "NOT_AGREED_COLOUR",
     "BatchFailure",
     "BatchRecord",
     "Hub",
-    "HubSection",
     "NotReviewed",
     "StatutoryGaps",
     "ThemeCount",
     "ThemeSpread",
     "hub_benchmarks",
     "hub_levels",
-    "hub_sections",
-    "level_colours",
-    "levels_heatmap_png",
     "load_hub",
     "not_reviewed",
     "parse_school_ids",
@@ -60,16 +47,8 @@ __all__ = [
     "show_hub_summary",
     "statutory_gaps",
     "theme_spread",
-    "theme_spread_png",
 ]
 
-#: Schools per heatmap image: more would not fit on one A4 page, so longer hubs get several.
-HEATMAP_ROWS = 25
-#: Cells and bar segments with no agreed level: a light grey, also hatched for greyscale prints.
-NOT_AGREED_COLOUR = "#D9D9D9"
-
-_CHART_LABEL = 34  # characters of a school name shown on a chart; tables show it whole
-_CHART_WIDTH = 9.5  # inches: printed across A4 the 12-point labels stay at about 9 points
 _DUTY_GAPS = ("not_met", "not_sure", "")  # "" is a duty nobody has checked yet
 
 
@@ -99,7 +78,7 @@ class Hub:
         """A school's name, with the year of its latest review when that is not this year;
         with a width, the name (never the year) is shortened to fit a chart."""
         review = self.reviews.get(school.id)
-        name = _short(school.name, width) if width else school.name
+        name = shorten(school.name, width) if width else school.name
         if review is None:
             return f"{name} (no review)"
         if review.academic_year != self.academic_year:
@@ -379,457 +358,6 @@ def read_batch(batch_dir: str | os.PathLike[str]) -> BatchRecord:
     )
 
 
-# -- the charts -----------------------------------------------------------------------------
-
-
-def level_colours(count: int) -> list[str]:
-    """One colour per level from viridis, dark for the lowest level to light for the highest:
-    distinguishable with the common colour-vision deficiencies and still ordered in greyscale."""
-    cmap = colormaps["viridis"]
-    if count == 1:
-        return [to_hex(cmap(0.5))]
-    return [to_hex(cmap(i / (count - 1))) for i in range(count)]
-
-
-def _ink(colour: str) -> str:
-    """Black or white text, whichever reads better on the colour."""
-    r, g, b = to_rgb(colour)
-    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _legend_shape(levels: int) -> tuple[int, int]:
-    """Columns and rows of the legend: one row up to five swatches, else two rows."""
-    handles = levels + 1
-    columns = handles if handles <= 5 else -(-handles // 2)
-    return columns, -(-handles // columns)
-
-
-def _level_legend(fig: Figure, framework: Framework) -> None:
-    """Level colours and the hatched 'not agreed' swatch, in one row (two for long scales)."""
-    colours = level_colours(len(framework.levels))
-    handles = [
-        Patch(facecolor=c, edgecolor="black", label=f"{lv.number} {lv.name}")
-        for lv, c in zip(framework.levels, colours, strict=True)
-    ]
-    handles.append(
-        Patch(facecolor=NOT_AGREED_COLOUR, edgecolor="black", hatch="//", label="Not agreed")
-    )
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=_legend_shape(len(framework.levels))[0],
-        fontsize=12,
-        frameon=False,
-        borderaxespad=0.3,
-    )
-
-
-@plain_text
-def levels_heatmap_png(
-    framework: Framework,
-    levels: pd.DataFrame,
-    labels: Sequence[str] | None = None,
-    *,
-    title: str = "",
-) -> bytes:
-    """Agreed level per school (down) and theme (across), the level written in each cell and
-    one colour per level; cells with no level are grey and hatched."""
-    themes = framework.themes
-    top = len(framework.levels)
-    frame = levels.reindex(columns=[t.id for t in themes])
-    names = list(labels) if labels is not None else [str(i) for i in frame.index]
-    rows, cols = frame.shape
-    values = frame.to_numpy(dtype=float)
-    shown = values.copy()
-    shown[(shown != shown) | (shown < 1) | (shown > top)] = 0  # NaN and out of range: grey
-    wrapped = [textwrap.fill(t.name, 16) for t in themes]
-    header = 0.22 * max(s.count("\n") + 1 for s in wrapped)
-    legend = 0.3 * _legend_shape(top)[1] + 0.25
-    fig = Figure(figsize=(_CHART_WIDTH, 1.0 + header + legend + 0.36 * max(rows, 1)), dpi=110)
-    ax = fig.subplots()
-    cmap = ListedColormap([NOT_AGREED_COLOUR, *level_colours(top)])
-    norm = BoundaryNorm([n - 0.5 for n in range(top + 2)], cmap.N)
-    ax.imshow(shown, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-    for r in range(rows):
-        for c in range(cols):
-            level = int(shown[r, c])
-            if level:
-                colour = cmap(level)
-                ax.text(
-                    c,
-                    r,
-                    str(level),
-                    ha="center",
-                    va="center",
-                    fontsize=13,
-                    fontweight="bold",
-                    color=_ink(to_hex(colour)),
-                )
-            else:
-                ax.add_patch(
-                    Rectangle(
-                        (c - 0.5, r - 0.5),
-                        1,
-                        1,
-                        fill=False,
-                        hatch="//",
-                        edgecolor="#888888",
-                        linewidth=0,
-                    )
-                )
-    ax.set_xticks(range(cols), wrapped, fontsize=11)
-    ax.set_yticks(range(rows), [_short(n, 48) for n in names], fontsize=12, parse_math=False)
-    ax.xaxis.tick_top()
-    ax.tick_params(length=0)
-    ax.set_xticks([c - 0.5 for c in range(1, cols)], minor=True)
-    ax.set_yticks([r - 0.5 for r in range(1, rows)], minor=True)
-    ax.grid(which="minor", color="white", linewidth=2)
-    ax.tick_params(which="minor", length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    if title:
-        fig.suptitle(title, fontsize=15, x=0.02, ha="left")
-    _level_legend(fig, framework)
-    fig.tight_layout(rect=(0, legend / fig.get_figheight(), 1, 1))
-    return png_bytes(fig, tight=False)
-
-
-@plain_text
-def theme_spread_png(
-    framework: Framework, spread: Sequence[ThemeSpread], *, title: str = ""
-) -> bytes:
-    """Stacked bars: per theme, how many schools sit at each level (and how many have none)."""
-    colours = level_colours(len(framework.levels))
-    rows = list(range(len(spread)))[::-1]
-    total = max((s.agreed + s.not_agreed for s in spread), default=0) or 1
-    legend = 0.3 * _legend_shape(len(framework.levels))[1] + 0.25
-    fig = Figure(figsize=(_CHART_WIDTH, 1.2 + legend + 0.7 * max(len(spread), 1)), dpi=110)
-    ax = fig.subplots()
-    left = [0] * len(spread)
-    segments = [(lv.number, colours[i], "") for i, lv in enumerate(framework.levels)]
-    segments.append((None, NOT_AGREED_COLOUR, "//"))
-    for number, colour, hatch in segments:
-        widths = [s.counts.get(number, 0) if number else s.not_agreed for s in spread]
-        ax.barh(
-            rows,
-            widths,
-            left=left,
-            height=0.6,
-            color=colour,
-            hatch=hatch,
-            edgecolor="#777777" if hatch else "black",
-            linewidth=0.6,
-            zorder=2,
-        )
-        for row, start, width in zip(rows, left, widths, strict=True):
-            if width and width / total >= 0.03:
-                ax.text(
-                    start + width / 2,
-                    row,
-                    str(width),
-                    ha="center",
-                    va="center",
-                    fontsize=12,
-                    color=_ink(colour),
-                    zorder=3,
-                    # A plain patch behind the number keeps it readable over the hatching.
-                    bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.5} if hatch else None,
-                )
-        left = [a + b for a, b in zip(left, widths, strict=True)]
-    ax.set_yticks(rows, [textwrap.fill(s.name, 28) for s in spread], fontsize=12)
-    ax.set_xlim(0, total)
-    ax.set_xlabel("Number of schools", fontsize=12)
-    ax.tick_params(axis="x", labelsize=12)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.grid(axis="x", color="#DDDDDD", zorder=0)
-    ax.spines[["top", "right"]].set_visible(False)
-    if title:
-        ax.set_title(title, fontsize=15, loc="left")
-    _level_legend(fig, framework)
-    fig.tight_layout(rect=(0, legend / fig.get_figheight(), 1, 1))
-    return png_bytes(fig, tight=False)
-
-
-# -- the sections ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HubSection:
-    """One part of the summary: a heading, its HTML, and its charts (a long hub has several
-    heatmap pages)."""
-
-    key: str
-    title: str
-    html: str
-    charts: tuple[bytes, ...] = ()
-
-
-def _table(headers: list[str], rows: list[list[str]], css: str = "", first: str = "") -> str:
-    """An HTML table; `first` widens the first column (as a CSS width) so that school and theme
-    names are not squeezed by a row of short figures. Marked `PLAIN_TEXT`, so that in
-    JupyterLab a '$' in a school's name stays text."""
-    cols = f"<colgroup><col style='width: {first}'></colgroup>" if first else ""
-    head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return (
-        f"<table class='cr-table {PLAIN_TEXT} {css}'>{cols}<thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table>"
-    )
-
-
-def _none(message: str) -> str:
-    return f"<p class='cr-empty {PLAIN_TEXT}'>{escape(message)}</p>"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def _cover(hub: Hub, batch: BatchRecord | None) -> HubSection:
-    count = len(hub.schools)
-    current = count - len(not_reviewed(hub))
-    html = (
-        "<h1 class='cr-report-school'>Hub summary</h1>"
-        "<p class='cr-report-subtitle'>Careers leadership across the hub's schools</p>"
-        f"<p class='cr-report-date'>Academic year {escape(hub.academic_year)} · "
-        f"{hub.today.day} {hub.today:%B %Y} · {_plural(count, 'school')}</p>"
-    )
-    rows = [
-        ["Schools in this summary", str(count)],
-        [f"Reviewed in {escape(hub.academic_year)}", f"{current} of {count}"],
-        ["Maturity model", escape(hub.framework.maturity_model.name)],
-    ]
-    if batch is not None:
-        done = ", ".join(f"{n} {escape(s)}" for s, n in sorted(batch.statuses.items()))
-        rows.append(["Batch", done or "no schools recorded"])
-    html += _table(["", ""], rows, "cr-cover")
-    if hub.problems:
-        items = "".join(f"<li>{escape(p)}</li>" for p in hub.problems)
-        html += (
-            "<h3 class='cr-sub'>Problems</h3><p>Some of what was asked for could not be "
-            f"included:</p><ul class='cr-problems {PLAIN_TEXT}'>{items}</ul>"
-        )
-    return HubSection("cover", "", html)
-
-
-def _levels_section(hub: Hub) -> HubSection:
-    frame = hub_levels(hub)
-    if not len(frame):
-        return HubSection("levels", "Theme levels by school", _none("There are no schools."))
-    labels = [hub.label(s, _CHART_LABEL) for s in hub.schools]
-    charts = []
-    for start in range(0, len(frame), HEATMAP_ROWS):
-        part = frame.iloc[start : start + HEATMAP_ROWS]
-        title = "Agreed level by school and theme"
-        if len(frame) > HEATMAP_ROWS:
-            last = min(start + HEATMAP_ROWS, len(frame))
-            title += f" (schools {start + 1} to {last} of {len(frame)})"
-        charts.append(
-            levels_heatmap_png(
-                hub.framework, part, labels[start : start + HEATMAP_ROWS], title=title
-            )
-        )
-    levels = ", ".join(f"{lv.number} {escape(lv.name)}" for lv in hub.framework.levels)
-    html = (
-        f"<p>Each school's latest review. Levels run {levels}. A year after a school's name "
-        "means its latest review is from an earlier year; grey, hatched cells have no agreed "
-        "level.</p>"
-    )
-    if frame.isna().all().all():
-        html = _none("No school has an agreed level for any theme yet.") + html
-    return HubSection("levels", "Theme levels by school", html, tuple(charts))
-
-
-def _spread_section(hub: Hub) -> HubSection:
-    spread = theme_spread(hub)
-    framework = hub.framework
-    if not hub.schools or not any(s.agreed for s in spread):
-        message = "No school has an agreed level for any theme yet, so there is no spread to show."
-        return HubSection("spread", "The hub's spread per theme", _none(message))
-    rows = [
-        [
-            escape(s.name),
-            *(str(s.counts[lv.number]) for lv in framework.levels),
-            str(s.not_agreed),
-            escape(f"{s.median} {framework.maturity_model.level(s.median).name}")
-            if s.median
-            else "—",
-        ]
-        for s in spread
-    ]
-    headers = ["Theme", *(f"{lv.number} {lv.name}" for lv in framework.levels)]
-    html = "<p>How many schools sit at each level of each theme, and the median level.</p>"
-    html += _table([*headers, "Not agreed", "Median"], rows, "cr-spread", "26%")
-    chart = theme_spread_png(framework, spread, title="Schools at each level, per theme")
-    return HubSection("spread", "The hub's spread per theme", html, (chart,))
-
-
-def _not_reviewed_section(hub: Hub) -> HubSection:
-    title = f"Schools with no review in {hub.academic_year}"
-    missing = not_reviewed(hub)
-    if not hub.schools:
-        return HubSection("not-reviewed", title, _none("There are no schools."))
-    if not missing:
-        html = f"<p>Every school has a review for {escape(hub.academic_year)}.</p>"
-        return HubSection("not-reviewed", title, html)
-    rows = [
-        [
-            escape(m.name),
-            escape(m.school_id),
-            "Never reviewed" if m.latest_year == "never" else escape(m.latest_year),
-        ]
-        for m in missing
-    ]
-    html = (
-        f"<p>{_plural(len(missing), 'school')} of {len(hub.schools)} "
-        f"{'has' if len(missing) == 1 else 'have'} not recorded a review this year.</p>"
-    )
-    html += _table(["School", "Id", "Latest review"], rows, "cr-not-reviewed")
-    return HubSection("not-reviewed", title, html)
-
-
-def _priorities_section(hub: Hub) -> HubSection:
-    title = "Most common priority themes"
-    reviewed = hub.reviewed
-    counts = priority_themes(hub)
-    if not reviewed or not any(c.count for c in counts):
-        return HubSection("priorities", title, _none("No school has marked a theme a priority."))
-    names = {s.id: s.name for s in hub.schools}
-    rows = [
-        [
-            escape(c.name),
-            f"{c.count} of {len(reviewed)}",
-            escape(", ".join(names[i] for i in c.school_ids)) or "—",
-        ]
-        for c in counts
-    ]
-    html = "<p>How many schools marked each theme a priority in their latest review.</p>"
-    html += _table(["Theme", "Schools", "Which"], rows, "cr-priorities")
-    return HubSection("priorities", title, html)
-
-
-def _benchmarks_section(hub: Hub) -> HubSection:
-    title = "Gatsby Benchmarks across schools"
-    frame = hub_benchmarks(hub)
-    if frame.isna().all().all():
-        message = "No school has completed the Gatsby Benchmark self-assessment."
-        return HubSection("benchmarks", title, _none(message))
-
-    def cell(value: float) -> str:
-        return "—" if value != value else f"{value:.0f}%"
-
-    rows = [[escape(hub.label(s)), *(cell(v) for v in frame.loc[s.id])] for s in hub.schools]
-    medians = frame.median(skipna=True)
-    rows.append(["<strong>Median</strong>", *(f"<strong>{cell(v)}</strong>" for v in medians)])
-    numbers = [str(b.number) for b in hub.framework.benchmarks]
-    key = "".join(f"<li>{b.number}. {escape(b.name)}</li>" for b in hub.framework.benchmarks)
-    html = (
-        "<p>% of each benchmark's criteria achieved in each school's latest review; — where "
-        "none of its criteria were assessed.</p>"
-        + _table(["School", *numbers], rows, "cr-hub-benchmarks", "32%")
-        + f"<ul class='cr-benchmark-key'>{key}</ul>"
-    )
-    return HubSection("benchmarks", title, html)
-
-
-def _statutory_section(hub: Hub) -> HubSection:
-    title = "Statutory gaps by school"
-    if not hub.reviewed:
-        return HubSection("statutory", title, _none("No school has a review to check."))
-    gaps = statutory_gaps(hub)
-    open_ = [g for g in gaps if g.has_gaps]
-    labels = {s.id: hub.label(s) for s in hub.schools}
-
-    def listed(items: Sequence[str]) -> str:
-        return "<br>".join(escape(i) for i in items) or "—"
-
-    html = (
-        "<p>Duties each school's latest review records as not met, not sure or not yet "
-        "checked, and key phases below the provider access minimum.</p>"
-    )
-    if open_:
-        rows = [
-            [
-                escape(labels[g.school_id]),
-                listed(g.not_met),
-                listed(g.not_sure),
-                listed(g.unchecked),
-                listed([f"{p.name}: {p.count} of {p.minimum}" for p in g.below_minimum]),
-            ]
-            for g in open_
-        ]
-        headers = ["School", "Not met", "Not sure", "Not yet checked", "Provider access"]
-        html += _table(headers, rows, "cr-hub-statutory")
-    else:
-        html += _none("No school has a statutory gap recorded.")
-    clear = [g.name for g in gaps if not g.has_gaps]
-    if clear:
-        html += f"<p class='{PLAIN_TEXT}'>Nothing outstanding: {escape(', '.join(clear))}.</p>"
-    never = [s.name for s in hub.schools if s.id not in hub.reviews]
-    if never:
-        html += (
-            f"<p class='cr-muted {PLAIN_TEXT}'>Not checked, no review: "
-            f"{escape(', '.join(never))}.</p>"
-        )
-    return HubSection("statutory", title, html)
-
-
-def _failures_section(batch: BatchRecord | None, problem: str) -> HubSection:
-    title = "Batch failures"
-    if problem:
-        return HubSection(
-            "failures", title, _none(f"The batch record could not be read: {problem}")
-        )
-    assert batch is not None
-    if not batch.failures:
-        total = sum(batch.statuses.values())
-        html = f"<p>Every school's workbooks ran without an error ({_plural(total, 'school')}).</p>"
-        return HubSection("failures", title, html)
-    rows = [
-        [
-            escape(f.name or f.school_id),
-            escape(f.school_id),
-            escape(f.workbook) or "—",
-            "—" if f.cell is None else str(f.cell),
-            escape(f.error) or "—",
-        ]
-        for f in batch.failures
-    ]
-    html = (
-        f"<p>{_plural(len(batch.failures), 'school')} failed in this batch; the failed notebook "
-        "is kept in each school's folder to show where it stopped.</p>"
-        + _table(["School", "Id", "Workbook", "Cell", "Error"], rows, "cr-failures")
-    )
-    return HubSection("failures", title, html)
-
-
-def hub_sections(hub: Hub, batch_dir: str | os.PathLike[str] = "") -> list[HubSection]:
-    """The summary in order, ready to display or to test: the failures section only when a
-    batch folder is given."""
-    batch, problem = None, ""
-    if batch_dir:
-        try:
-            batch = read_batch(batch_dir)
-        except InputError as exc:
-            problem = str(exc)
-    sections = [
-        _cover(hub, batch),
-        _levels_section(hub),
-        _spread_section(hub),
-        _not_reviewed_section(hub),
-        _priorities_section(hub),
-        _benchmarks_section(hub),
-        _statutory_section(hub),
-    ]
-    if batch_dir:
-        sections.append(_failures_section(batch, problem))
-    return sections
-
-
 def show_hub_summary(
     data_dir: str = "",
     framework: str = "",
@@ -837,24 +365,12 @@ def show_hub_summary(
     school_ids: str = "",
     today: date | None = None,
 ) -> None:
-    """Display the summary in a notebook: static HTML and PNG only, so nbconvert exports it as
-    it shows and the governor report's A4 template prints it."""
-    from IPython.display import HTML, Image, display
+    """Display every section of the summary in order, as the hub summary workbook once did in
+    one cell: copies of that workbook kept in a data directory still call this."""
+    from IPython.display import display
 
-    from .workspace import open_workspace
+    from .hub_sections import SECTIONS, hub_summary
 
-    # The summary only reads: it works on a read-only mount or a backup, and never writes there.
-    workspace = open_workspace(data_dir or None, framework or None, create=False, read_only=True)
-    try:
-        hub = load_hub(workspace.store, workspace.framework, school_ids, today)
-    finally:
-        workspace.close()
-    for section in hub_sections(hub, batch_dir):
-        heading = (
-            f"<h2 class='cr-section cr-section-{section.key}'>{escape(section.title)}</h2>"
-            if section.title
-            else ""
-        )
-        display(HTML(f"<div class='cr-report'>{heading}{section.html}</div>"))
-        for chart in section.charts:
-            display(Image(data=chart, format="png"))
+    summary = hub_summary(data_dir, framework, batch_dir, school_ids, today)
+    for section in SECTIONS:
+        display(section(summary))

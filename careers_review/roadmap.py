@@ -22,11 +22,15 @@ from .summary import profile
 
 __all__ = [
     "PARTS",
+    "Bar",
     "Part",
     "PartState",
+    "href",
+    "next_link",
     "next_part",
     "part",
     "part_states",
+    "roadmap_bar",
     "roadmap_html",
     "steps_html",
 ]
@@ -173,4 +177,45 @@ def steps_html(steps: list[tuple[str, str]]) -> str:
     return (
         f"<nav class='cr-step-list {PLAIN_TEXT}' aria-label='Steps on this page'>"
         f"<span>On this page:</span><ol>{links}</ol></nav>"
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A piece of the journey as static HTML, for a page without widgets (the governor
+    report); a printed or exported report leaves it out."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def _style() -> str:
+    css = (Path(__file__).parent / "app" / "workbook.css").read_text(encoding="utf-8")
+    return f"<style>{css}</style>"
+
+
+def roadmap_bar(
+    school_id: str, data_dir: str = "", framework: str = "", current: str = "report"
+) -> Bar:
+    """The roadmap for a static page, read from a read-only store."""
+    from .workspace import open_workspace
+
+    workspace = open_workspace(data_dir or None, framework or None, create=False, read_only=True)
+    try:
+        school = workspace.store.school(school_id)
+        states = part_states(workspace.store, workspace.framework, school)
+    finally:
+        workspace.close()
+    return Bar(_style() + roadmap_html(states, current, school_id))
+
+
+def next_link(school_id: str, current: str = "report") -> Bar:
+    """The way on from a static page: the next part, or back to the start after the last."""
+    after = next_part(current) or PARTS[0]
+    words = f"Next: {after.title}" if after is not PARTS[0] else "Back to the start"
+    return Bar(
+        f"<p class='cr-next'><a href='{escape(href(after, school_id), quote=True)}' "
+        f"target='_self'>{escape(words)} \u2192</a></p>"
     )

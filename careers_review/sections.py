@@ -26,6 +26,7 @@ __all__ = [
     "heading",
     "paragraph",
     "plural",
+    "shorten",
     "table",
     "text",
 ]
@@ -58,11 +59,14 @@ class Section:
     charts: tuple[Chart, ...] = ()
     frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     css: str = "cr-report"
+    #: The heading's level: 3 for a section that sits under another one on its page.
+    level: int = 2
 
     def to_html(self) -> str:
         """The whole section: its heading, body and charts, in one block."""
+        h = f"h{self.level}"
         title = (
-            f"<h2 class='cr-section cr-section-{escape(self.key)}'>{escape(self.title)}</h2>"
+            f"<{h} class='cr-section cr-section-{escape(self.key)}'>{escape(self.title)}</{h}>"
             if self.title
             else ""
         )
@@ -130,3 +134,8 @@ def empty(message: str) -> str:
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def shorten(value: str, width: int) -> str:
+    """`value` cut to `width` characters, an ellipsis marking the cut: for chart labels."""
+    return value if len(value) <= width else value[: width - 1].rstrip() + "…"

@@ -208,3 +208,41 @@ def chromium() -> Iterator[object]:
         )
         yield launched
         launched.close()
+
+
+def open_every_step(page, timeout: float = 30_000) -> None:
+    """Open each closed step of a workbook page, as a user reading all of it would: a step
+    that is done starts closed, showing only its one-line summary."""
+    page.locator(".cr-next a, .cr-step").first.wait_for(timeout=timeout)
+    closed = page.locator(".cr-step:not(.cr-step-open) > .cr-step-head .cr-step-toggle")
+    for _ in range(page.locator(".cr-step").count()):
+        if closed.count() == 0:
+            break
+        closed.first.click()
+        page.wait_for_timeout(100)
+    page.wait_for_function(
+        "() => !document.querySelector('.cr-step:not(.cr-step-open)')", timeout=timeout
+    )
+
+
+def step_toggle(page, title: str):
+    """The header button of the step with this title (its name is the title)."""
+    return page.locator(".cr-step-head").get_by_role("button", name=title, exact=True)
+
+
+def open_step(page, title: str, timeout: float = 30_000):
+    """Open the step with this title, as a user clicks its header, unless it is open already;
+    returns the step's box once its body is shown."""
+    toggle = step_toggle(page, title)
+    step = page.locator(".cr-step").filter(has=toggle)
+    step.wait_for(timeout=timeout)
+    if "cr-step-open" not in (step.get_attribute("class") or "").split():
+        toggle.click()
+    wait_until_open(step, timeout)
+    return step
+
+
+def wait_until_open(step, timeout: float = 30_000) -> None:
+    """Wait until a step is open and its body is drawn."""
+    step.and_(step.page.locator(".cr-step-open")).wait_for(timeout=timeout)
+    step.locator(":scope > .cr-step-body > *").first.wait_for(state="visible", timeout=timeout)

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pandas as pd
+from matplotlib.colors import to_rgb
 from PIL import Image
 
 from careers_review import default_framework, load_framework
-from careers_review.charts import benchmark_scores_png, maturity_profile_png
+from careers_review.charts import (
+    benchmark_scores_png,
+    level_colours,
+    levels_heatmap_png,
+    maturity_profile_png,
+)
 from careers_review.summary import benchmark_scores
 
 from . import factories
@@ -34,3 +41,15 @@ def test_chart_grows_with_a_six_theme_model():
     small = maturity_profile_png(five, {}, None)
     large = maturity_profile_png(six, {t.id: 5 for t in six.themes}, {t.id: 1 for t in six.themes})
     assert _size(large)[1] > _size(small)[1]
+
+
+def test_hub_heatmap_draws_dollar_names_and_a_five_level_scale():
+    six = load_framework(SAMPLE / "frameworks" / "six_themes.yaml")
+    themes = [t.id for t in six.themes]
+    frame = pd.DataFrame([[1, 2, 3, 4, 5, float("nan")]], index=["one"], columns=themes)
+    png = levels_heatmap_png(six, frame, [r"St Dollar's $5 \frac{$ School"], title="$a$ hub")
+    assert _size(png)[0] > 800
+    colours = level_colours(len(six.levels))
+    weights = (0.299, 0.587, 0.114)
+    grey = [sum(w * c for w, c in zip(weights, to_rgb(h), strict=True)) for h in colours]
+    assert len(set(colours)) == 5 and grey == sorted(grey)  # dark to light, ordered in greyscale

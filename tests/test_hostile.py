@@ -37,6 +37,8 @@ from careers_review import (
 )
 from careers_review.model import MAX_TEXT, DutyCheck, Foundations, ResponsibilityCheck
 
+from .conftest import open_every_step
+
 FW = default_framework()
 
 SCRIPT = "<script>window.__pwned=1</script>"
@@ -467,7 +469,8 @@ def test_word_plan_keeps_text_intact(hostile_dir):
 
 
 def test_hub_summary_escapes_the_school_name(hostile_dir):
-    from careers_review.hub import hub_sections, load_hub
+    from careers_review.hub import load_hub
+    from careers_review.hub_sections import hub_sections
 
     with Store(hostile_dir) as store:
         hub = load_hub(store, FW)
@@ -476,7 +479,7 @@ def test_hub_summary_escapes_the_school_name(hostile_dir):
     assert "<script" not in html.lower()
     text = assert_inert(html)
     assert text.count(NAME) >= 2  # the priorities and the benchmarks tables
-    assert all(chart.startswith(b"\x89PNG") for s in sections for chart in s.charts)
+    assert all(chart.png.startswith(b"\x89PNG") for s in sections for chart in s.charts)
 
 
 # --- the Voilà app in Chromium ----------------------------------------------------------------
@@ -491,13 +494,16 @@ def served(session_data_dir: Path, voila_server: str) -> str:
     return voila_server
 
 
-def _open(page, url: str) -> None:
-    """Open a page once its app is drawn; the heading shows the school's name as typed."""
+def _open(page, url: str, *, steps: bool = True) -> None:
+    """Open a page once its app is drawn; the heading shows the school's name as typed. On a
+    page of steps every step is then opened, as by a reader going through all of it."""
     page.goto(url)
     page.locator(".cr-save-status").first.wait_for(timeout=60_000)
     heading = page.locator("h1.cr-school-name")
     heading.wait_for(timeout=30_000)
     assert heading.inner_text() == SERVED_NAME
+    if steps:
+        open_every_step(page)
 
 
 _PLANTED = "[onload*='__pwned'], [onerror*='__pwned'], img[src='x']"
@@ -562,22 +568,32 @@ def test_voila_pages_show_hostile_text_without_running_it(served, session_data_d
         plan = review.plan
         assert page.get_by_label("Vision", exact=True).input_value() == HYPERLINK
         assert page.get_by_label("Intent", exact=True).input_value() == LONG
-        priorities = page.locator(".cr-priority")
-        priorities.nth(len(plan.priorities) - 1).wait_for(timeout=30_000)
+        # Each priority has a box in each step of the plan: its objectives, its actions, and
+        # its milestones and KPIs, every one under the priority's title.
+        steps = {
+            part: page.locator(f".cr-priority.cr-priority-{part}")
+            for part in ("objectives", "actions", "measures")
+        }
+        for boxes in steps.values():
+            boxes.nth(len(plan.priorities) - 1).wait_for(timeout=30_000)
+            assert boxes.count() == len(plan.priorities)
         for index, priority in enumerate(plan.priorities):
-            box = priorities.nth(index)
+            box = steps["objectives"].nth(index)
             assert box.get_by_label("Priority", exact=True).input_value() == priority.title
             objectives = box.get_by_label("Objectives", exact=True).input_value()
             assert objectives == "\n".join(o.text for o in priority.objectives)
-            for label, typed in [
-                ("Action", [a.what for a in priority.actions]),
-                ("Owner", [a.owner for a in priority.actions]),
-                ("Success measure", [a.success_measure for a in priority.actions]),
-                ("Milestone", [m.what for m in priority.milestones]),
-                ("KPI", [k.name for k in priority.kpis]),
-                ("Unit", [k.unit for k in priority.kpis]),
+            for part in ("actions", "measures"):
+                heading = steps[part].nth(index).locator("h3")
+                assert heading.inner_text() == priority.title, (priority.id, part)
+            for part, label, typed in [
+                ("actions", "Action", [a.what for a in priority.actions]),
+                ("actions", "Owner", [a.owner for a in priority.actions]),
+                ("actions", "Success measure", [a.success_measure for a in priority.actions]),
+                ("measures", "Milestone", [m.what for m in priority.milestones]),
+                ("measures", "KPI", [k.name for k in priority.kpis]),
+                ("measures", "Unit", [k.unit for k in priority.kpis]),
             ]:
-                boxes = box.get_by_label(label, exact=True)
+                boxes = steps[part].nth(index).get_by_label(label, exact=True)
                 shown = [boxes.nth(i).input_value() for i in range(boxes.count())]
                 assert shown == typed, (priority.id, label)
         year13 = page.get_by_label("Year 13", exact=True).input_value()
@@ -601,7 +617,7 @@ def test_voila_pages_show_hostile_text_without_running_it(served, session_data_d
         _assert_nothing_ran(page)
 
         # Impact evaluation: the plan's KPIs in its tables, as text.
-        _open(page, pages.format("04_impact_evaluation"))
+        _open(page, pages.format("04_impact_evaluation"), steps=False)  # one long page
         table = page.locator("table.cr-kpi-table")
         table.wait_for(timeout=60_000)
         cells = table.locator("td").all_inner_texts()

@@ -13,11 +13,11 @@ import papermill
 import pytest
 
 from careers_review import InputError, Store, default_framework, load_framework
+from careers_review import hub_sections as sections
+from careers_review.charts import levels_heatmap_png, theme_spread_png
 from careers_review.hub import (
     hub_benchmarks,
     hub_levels,
-    hub_sections,
-    levels_heatmap_png,
     load_hub,
     not_reviewed,
     parse_school_ids,
@@ -26,8 +26,9 @@ from careers_review.hub import (
     show_hub_summary,
     statutory_gaps,
     theme_spread,
-    theme_spread_png,
 )
+from careers_review.hub_sections import hub_sections, hub_summary, summarise
+from careers_review.sections import Section
 
 from . import factories
 from .conftest import SAMPLE, WORKBOOKS
@@ -179,7 +180,7 @@ def test_six_theme_five_level_framework(tmp_path, data_dir):
     assert "5 Leading" in html and "Vision and culture" in html and "Impact" in html
     assert not not_reviewed(hub) and "Every school has a review for 2026/27" in html
     charts = [c for s in sections for c in s.charts]
-    assert len(charts) == 2 and all(c.startswith(PNG) for c in charts)
+    assert len(charts) == 2 and all(c.png.startswith(PNG) for c in charts)
     # Reviews made with another model are named as problems, and their levels left out.
     mismatched = _hub(data_dir, framework)
     assert len(mismatched.problems) == 10 and "unknown theme" in mismatched.problems[0]
@@ -198,7 +199,7 @@ def test_hostile_school_names_are_escaped(tmp_path):
     html = _html(sections)
     assert "<script>" not in html and "$a$" in html
     assert html.count(escape(HOSTILE)) >= 4  # not reviewed, priorities, benchmarks, statutory
-    assert all(chart.startswith(PNG) for s in sections for chart in s.charts)
+    assert all(chart.png.startswith(PNG) for s in sections for chart in s.charts)
 
 
 def test_charts_are_png_and_long_hubs_get_several_heatmaps(data_dir, monkeypatch):
@@ -207,9 +208,13 @@ def test_charts_are_png_and_long_hubs_get_several_heatmaps(data_dir, monkeypatch
     heatmap = levels_heatmap_png(framework, hub_levels(hub), title="Levels")
     spread = theme_spread_png(framework, theme_spread(hub))
     assert heatmap.startswith(PNG) and spread.startswith(PNG) and len(heatmap) > 10_000
-    monkeypatch.setattr("careers_review.hub.HEATMAP_ROWS", 4)
+    monkeypatch.setattr("careers_review.hub_sections.HEATMAP_ROWS", 4)
     levels = next(s for s in hub_sections(hub) if s.key == "levels")
     assert len(levels.charts) == 3  # 10 schools, 4 to a page
+    assert levels.charts[1].alt.startswith(
+        "Grid of the agreed level, 1 to 4, for schools 5 to 8 of"
+    )
+    assert levels.to_html().count("<img class='cr-chart'") == 3
 
 
 def test_empty_hub_says_so_plainly(tmp_path):
@@ -246,15 +251,63 @@ def test_show_hub_summary_displays_static_sections(data_dir, tmp_path, monkeypat
     shown: list = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
     show_hub_summary(str(data_dir), batch_dir=str(_batch(tmp_path / "batch")), today=TODAY)
-    html = [o.data for o in shown if type(o).__name__ == "HTML"]
-    images = [o.data for o in shown if type(o).__name__ == "Image"]
-    assert html[0].startswith("<div class='cr-report'><h1 class='cr-report-school'>Hub summary")
+    assert all(isinstance(o, Section) for o in shown)
+    html = [o._repr_html_() for o in shown]
+    assert html[0].startswith("<div class='cr-report mathjax_ignore tex2jax_ignore cr-part-cover'>")
+    assert "<h1 class='cr-report-school'>Hub summary" in html[0]
     assert "class='cr-report-date'>Academic year 2026/27 · 23 November 2026 · 10 schools" in html[0]
     keys = ["levels", "spread", "not-reviewed", "priorities", "benchmarks", "statutory", "failures"]
     assert [h.split("cr-section-", 1)[1].split("'")[0] for h in html[1:]] == keys
-    assert all(h.startswith("<div class='cr-report'><h2 class='cr-section ") for h in html[1:])
+    assert all("'><h2 class='cr-section " in h for h in html[1:])
     assert "&lt;b&gt;broken&lt;/b&gt;" in html[-1] and "<b>broken" not in html[-1]
-    assert len(images) == 2 and all(i.startswith(PNG) for i in images)
+    images = [c for o in shown for c in o.charts]
+    assert len(images) == 2 and all(i.png.startswith(PNG) for i in images)
+    assert "".join(html).count("src='data:image/png;base64,") == 2
+
+
+def test_each_hub_section_holds_its_figures(data_dir, tmp_path):
+    expected = _latest_sample_reviews()
+    summary = hub_summary(str(data_dir), batch_dir=str(_batch(tmp_path / "batch")), today=TODAY)
+    titles = {
+        sections.cover: "",
+        sections.levels: "Theme levels by school",
+        sections.spread: "The hub's spread per theme",
+        sections.not_reviewed: "Schools with no review in 2026/27",
+        sections.priorities: "Most common priority themes",
+        sections.benchmarks: "Gatsby Benchmarks across schools",
+        sections.statutory: "Statutory gaps by school",
+        sections.failures: "Batch failures",
+    }
+    assert list(titles) == list(sections.SECTIONS)
+    built = {part: part(summary) for part in sections.SECTIONS}
+    assert {part: s.title for part, s in built.items()} == titles
+    assert [s.key for s in built.values()] == [s.key for s in hub_sections(summary.hub, "x")]
+    levels = built[sections.levels].frame
+    ratings = expected["oakfield-academy"]["ratings"]
+    assert levels.loc["oakfield-academy"].to_dict() == {t: r["level"] for t, r in ratings.items()}
+    spread = built[sections.spread].frame
+    vision = [r["ratings"]["leaders_vision"]["level"] for r in expected.values()]
+    assert spread.loc["leaders_vision", "1 Emerging"] == vision.count(1)
+    assert spread.loc["leaders_vision", "median"] == median_low(vision)
+    missing = built[sections.not_reviewed].frame
+    assert missing["latest review"].to_dict() == {
+        "brackenridge-community-school": "2025/26",
+        "hollybank-academy": "2025/26",
+    }
+    assert built[sections.priorities].frame.loc["monitoring_impact", "schools"] == 7
+    assert built[sections.benchmarks].frame.equals(hub_benchmarks(summary.hub))
+    statutory = built[sections.statutory].frame
+    assert statutory.loc["millbrook-valley-academy", "not met"] == 1
+    assert statutory.loc["ashcombe-girls-school"].iloc[1:].sum() == 0
+    failed = built[sections.failures].frame
+    assert failed.loc["holmewold-academy"].tolist() == [
+        "Holmewold Academy",
+        "05_governor_report",
+        2,
+        "InputError: <b>broken</b> review",
+    ]
+    alone = sections.failures(summarise(summary.hub))
+    assert alone.title == "Batch failures" and "not made by a batch run" in alone.html
 
 
 def test_batch_record_read_and_bad_one_reported(tmp_path, data_dir):
@@ -296,4 +349,5 @@ def test_workbook_runs_with_papermill_and_shows_the_failure(data_dir, tmp_path):
     assert "Hub summary" in text and "3 schools" in text
     assert "Holmewold Academy" in text and "05_governor_report" in text
     assert "&lt;b&gt;broken&lt;/b&gt; review" in text
-    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2
+    assert text.count("<img class='cr-chart' src='data:image/png;base64,") == 2
+    assert not any("image/png" in o.get("data", {}) for o in outputs)  # inside each section

@@ -68,7 +68,10 @@ def test_html_report_is_offline_and_shows_the_review(hub, tmp_path):
         assert theme.name in html, theme.name
     charts = re.findall(r"<img[^>]+src=[\"']data:image/png;base64,", html)
     assert len(charts) == 2  # the maturity profile and the benchmarks
-    assert "show_governor_report" not in html  # no code in the report
+    assert "governor_report(" not in html and "sections." not in html  # no code in the report
+    assert "## Cover" not in html and "How long it takes" not in html  # nor the guidance
+    # The page's roadmap and its way back to the start are for the page, not the report.
+    assert "cr-roadmap" not in html and "cr-next" not in html and "Back to the start" not in html
 
 
 def test_pdf_holds_school_name_every_theme_and_the_charts(hub):

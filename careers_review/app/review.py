@@ -275,6 +275,7 @@ class ReviewApp:
                 self.themes,
                 w.HTML("<h2>Summary</h2>"),
                 self.summary.widget,
+                self.summary.seed_box,
                 w.HTML("<h2>Report for governors</h2>"),
                 self.report.widget,
                 w.HTML("<h2>Earlier versions</h2>"),

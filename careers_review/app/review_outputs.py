@@ -29,7 +29,8 @@ class SummaryView(View):
         )
         self.seed_result = w.HTML()
         self.seed.on_click(lambda _: self._seed())
-        self.widget = w.VBox([self.chart, self.lists, w.HBox([self.seed, self.seed_result])])
+        self.widget = w.VBox([self.chart, self.lists])
+        self.seed_box = w.HBox([self.seed, self.seed_result])
         self.widget.add_class("cr-summary")
         self._drawn: tuple | None = None
         self.refresh()

@@ -200,10 +200,7 @@ class InternalReview(ReviewWorkbook):
 
     def summary(self) -> Step:
         def build() -> w.Widget:
-            view = self.app.summary
-            box = w.VBox([view.chart, view.lists])
-            box.add_class("cr-summary")
-            return box
+            return self.app.summary.widget
 
         def line() -> str:
             return f"Overall: {self.session.profile().overall_name}"
@@ -220,7 +217,7 @@ class InternalReview(ReviewWorkbook):
                         "Mark each theme a strength, a priority or neither in its panel; the "
                         "priority themes then start the strategic careers plan.",
                     ),
-                    w.HBox([view.seed, view.seed_result]),
+                    view.seed_box,
                 ]
             )
 
