@@ -34,6 +34,7 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy careers_review
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

@@ -15,26 +15,22 @@ SIGTERM) stops the workers and their kernels in order and leaves a true `batch.j
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import json
 import os
 import re
 import shutil
 import signal
-import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+from .copies import workbook_folder
 from .errors import InputError
+from .execute import workbook_parameters
 from .files import atomic_write_bytes, atomic_write_text
 from .fingerprint import (
-    METADATA_KEY,
     UP_TO_DATE,
     digest,
     digest_data,
@@ -43,11 +39,15 @@ from .fingerprint import (
     school_fingerprint,
     why_run,
 )
+from .jobs import SchoolJob, SchoolResult, run_school
 from .model import SAFE_ID
 from .resources import find_templates, find_workbooks
-from .workers import POLL, DaskWorkers, LocalWorkers, Stopper, tell_started
+from .schools import SchoolsFileError, read_schools_csv
+from .workers import DaskWorkers, LocalWorkers, Stopper, run_jobs
 
 __all__ = [
+    "BATCH_FILE",
+    "UP_TO_DATE",
     "BatchReport",
     "BatchStopped",
     "SchoolJob",
@@ -61,49 +61,6 @@ __all__ = [
 DEFAULT_WORKBOOKS = ("05_governor_report",)
 HUB_SUMMARY = "hub_summary"
 BATCH_FILE = "batch.json"
-_ID_COLUMNS = ("school_id", "id")
-
-
-class SchoolsFileError(InputError):
-    """Every problem found in a schools CSV, one per line, so all can be fixed in one go."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class SchoolJob:
-    school_id: str
-    name: str
-    row: int
-    parameters: dict[str, str]
-    workbooks: tuple[str, ...]
-    workbooks_dir: str
-    templates_dir: str
-    out_dir: str
-    data_dir: str
-    framework: str = ""
-    #: What the outputs are made from (see `fingerprint.school_fingerprint`); kept in each
-    #: output notebook.
-    fingerprint: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class SchoolResult:
-    school_id: str
-    name: str
-    #: "pending", "running", "done", "failed", "skipped" (up to date on --resume),
-    #: "stopped" (the batch was stopped while it ran) or "not run" (stopped before it began)
-    status: str
-    seconds: float = 0.0
-    outputs: list[str] = field(default_factory=list)
-    failed_workbook: str = ""
-    cell: int | None = None
-    error: str = ""
-    #: Why the school was run, skipped or not run.
-    reason: str = ""
-    fingerprint: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -152,208 +109,6 @@ class BatchStopped(KeyboardInterrupt):
         return f"Stopped: {', '.join(parts)}; --resume goes on"
 
 
-# -- the schools file ----------------------------------------------------------------------
-
-
-def _notebook_parameters(path: Path) -> set[str]:
-    import papermill
-
-    return set(papermill.inspect_notebook(str(path)))
-
-
-def _shown(cell: str, *, quote: bool = True, limit: int = 60) -> str:
-    """A cell of the user's file for a one-line message: quoted (or bare, when it is plain
-    printable text), with line breaks and control characters escaped, and cut short."""
-    text = cell if not quote and cell.isprintable() else repr(cell)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _ends_inside_quotes(text: str) -> bool:
-    """Whether a record's text stops inside a quoted cell. Python's reader, unlike Excel, says
-    nothing then: it reads the rest of the file into that cell. Read strictly, it does say."""
-    try:
-        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
-            pass
-    except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
-    return False
-
-
-def _read_rows(path: Path, text: str) -> list[list[str]]:
-    rows: list[list[str]] = []
-    first_line: list[int] = []  # the physical line each record starts on
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        # newline="" keeps a line break typed inside a quoted cell (Alt+Enter in Excel) in it.
-        consumed = 0
-        for row in reader:
-            rows.append(row)
-            first_line.append(consumed + 1)
-            consumed = reader.line_num
-    except csv.Error as exc:
-        raise InputError(f"{path}: row {len(rows) + 1}: not valid CSV ({exc})") from None
-    if rows:
-        lines = io.StringIO(text, newline="").readlines()
-        last = "".join(lines[first_line[-1] - 1 :])
-        if _ends_inside_quotes(last):
-            raise InputError(
-                f'{path}: row {len(rows)} (line {first_line[-1]}): a quote (") opens a cell '
-                "that is never closed, so the rest of the file would be read as that one cell "
-                "(add the closing quote)"
-            )
-    return rows
-
-
-def read_schools_csv(
-    path: str | os.PathLike[str], parameters: Iterable[str] = ()
-) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    """Rows of a schools CSV (as Excel saves it: BOM, CRLF, quoted commas, accents), checked
-    before anything runs. Returns (row number, values) pairs and warnings; raises
-    SchoolsFileError listing every problem by row."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-        text = text.removeprefix("\u00ef\u00bb\u00bf")  # a UTF-8 byte-order mark, read so
-    rows = _read_rows(path, text)
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise InputError(f"{path}: empty file (expected a header row with school_id and name)")
-    header = [cell.strip() for cell in rows[0]]
-    id_column = next((c for c in _ID_COLUMNS if c in header), None)
-    missing = [c for c in (id_column or "school_id", "name") if c not in header]
-    if missing:
-        found = ", ".join(_shown(cell, quote=False) for cell in header)
-        raise InputError(f"{path}: row 1: missing column {', '.join(missing)} (found: {found})")
-    known = {*_ID_COLUMNS, "name", *parameters}
-    warnings = [
-        f"{path}: column {column!r} is not a parameter of the chosen workbooks: ignored"
-        for column in header
-        if column and column not in known
-    ]
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    records = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
-            problems.append(f"{path}: row {number}: {len(row)} values for {len(header)} columns")
-            continue
-        values = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header) if h}
-        school_id = values.get(id_column, "")
-        if not school_id:
-            problems.append(f"{path}: row {number}: {id_column}: missing")
-        elif not re.fullmatch(SAFE_ID, school_id):
-            problems.append(
-                f"{path}: row {number}: {id_column}: {_shown(school_id)} cannot be a folder name "
-                "(use letters, digits, '-' and '_')"
-            )
-        elif school_id in seen:
-            problems.append(
-                f"{path}: row {number}: {id_column}: {school_id!r} is also on row {seen[school_id]}"
-            )
-        else:
-            seen[school_id] = number
-        if not values.get("name"):
-            problems.append(f"{path}: row {number}: name: missing")
-        values["school_id"] = school_id
-        records.append((number, values))
-    if problems:
-        raise SchoolsFileError(problems)
-    if not records:
-        raise InputError(f"{path}: no schools listed under the header")
-    return records, warnings
-
-
-# -- one school ----------------------------------------------------------------------------
-
-
-def _convert(notebook: Any, templates: str) -> bytes:
-    from nbconvert import HTMLExporter
-
-    from .report import REPORT_TEMPLATE
-
-    exporter = HTMLExporter(
-        extra_template_basedirs=[templates],
-        template_name=REPORT_TEMPLATE,
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_markdown=True,
-    )
-    html, _ = exporter.from_notebook_node(notebook)
-    return html.encode("utf-8")
-
-
-def run_school(job: SchoolJob) -> SchoolResult:
-    """Run one school's workbooks. Top-level so process pools and Dask workers can call it.
-
-    Each workbook's notebook is written before its report, with the job's fingerprint in its
-    metadata: a report at least as new as its notebook was finished from it."""
-    import nbformat
-    import papermill
-
-    tell_started(job.school_id)
-    start = time.perf_counter()
-    result = SchoolResult(job.school_id, job.name, "done", fingerprint=dict(job.fingerprint))
-    target = Path(job.out_dir) / job.school_id
-    work = Path(tempfile.mkdtemp(prefix=f"careers-batch-{job.school_id}-"))
-    try:
-        for workbook in job.workbooks:
-            source = Path(job.workbooks_dir) / f"{workbook}.ipynb"
-            declared = _notebook_parameters(source)
-            parameters = {k: v for k, v in job.parameters.items() if k in declared}
-            parameters.update(school_id=job.school_id, data_dir=job.data_dir)
-            if "school_name" in declared:
-                parameters["school_name"] = job.name
-            if "framework" in declared:
-                parameters["framework"] = job.framework
-            executed = work / f"{workbook}.ipynb"
-            try:
-                papermill.execute_notebook(
-                    str(source),
-                    str(executed),
-                    parameters=parameters,
-                    cwd=job.workbooks_dir,
-                    progress_bar=False,
-                    kernel_name="python3",
-                    # Each kernel's warning that it talks over local TCP is noise in a batch.
-                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                )
-            except papermill.PapermillExecutionError as exc:
-                result.status, result.failed_workbook = "failed", workbook
-                result.cell = exc.exec_count
-                result.error = f"{exc.ename}: {exc.evalue}".splitlines()[0][:300]
-                if executed.exists():
-                    failed = target / f"{workbook}.failed.ipynb"
-                    atomic_write_bytes(failed, executed.read_bytes())
-                    result.outputs.append(str(failed.relative_to(job.out_dir)))
-                break
-            notebook = nbformat.read(executed, as_version=4)
-            if job.fingerprint:
-                notebook.metadata[METADATA_KEY] = {"batch_fingerprint": dict(job.fingerprint)}
-            html = _convert(notebook, job.templates_dir)
-            for name, data in (
-                (f"{workbook}.ipynb", nbformat.writes(notebook).encode("utf-8")),
-                (f"{workbook}.html", html),
-            ):
-                atomic_write_bytes(target / name, data)
-                result.outputs.append(f"{job.school_id}/{name}")
-            (target / f"{workbook}.failed.ipynb").unlink(missing_ok=True)
-    except Exception as exc:  # one school's failure must never stop the others
-        result.status = "failed"
-        result.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    result.seconds = round(time.perf_counter() - start, 2)
-    return result
-
-
 # -- the batch -----------------------------------------------------------------------------
 
 
@@ -387,41 +142,7 @@ def _write_record(out_dir: Path, results: dict[str, SchoolResult], started: str)
     atomic_write_text(out_dir / BATCH_FILE, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 
-_SIGNAL_NAMES = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
-
-
-def _run_jobs(
-    runner: LocalWorkers | DaskWorkers,
-    jobs: list[SchoolJob],
-    stopper: Stopper,
-    on_start: Callable[[str], None],
-    on_done: Callable[[SchoolResult], None],
-) -> bool:
-    """Run the jobs, telling as each starts and ends, until all have ended (True) or a stop was
-    asked (False: the workers are ended, and any job that finished meanwhile is told)."""
-    handles: dict[Any, SchoolJob] = {}
-    for job in jobs:
-        if stopper.signum:
-            break
-        handles[runner.submit(job)] = job
-    pending = set(handles)
-    while pending and not stopper.signum:
-        done = runner.finished(pending, POLL)
-        for school_id in runner.started():
-            on_start(school_id)
-        for handle in done:
-            pending.discard(handle)
-            on_done(runner.outcome(handle, handles[handle]))
-    if not stopper.signum:
-        return True
-    runner.stop()
-    for school_id in runner.started():
-        on_start(school_id)
-    for handle in pending:
-        with contextlib.suppress(Exception):
-            if handle.done() and not handle.cancelled() and handle.exception() is None:
-                on_done(handle.result())
-    return False
+_SIGNAL_NAMES: dict[int, str] = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
 
 
 def run_batch(
@@ -431,6 +152,7 @@ def run_batch(
     data_dir: str | os.PathLike[str] | None = None,
     framework: str | os.PathLike[str] | None = None,
     workbooks: Iterable[str] = DEFAULT_WORKBOOKS,
+    workbooks_dir: str | os.PathLike[str] | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
     resume: bool = False,
@@ -440,8 +162,10 @@ def run_batch(
 ) -> BatchReport:
     """Run the workbooks for every school in the CSV, then the hub summary over the results.
 
-    Everything given is checked before anything is written. Raises BatchStopped (after
-    recording every school truly) when Ctrl-C or SIGTERM stops it."""
+    The workbooks come from `workbooks_dir` when given, else from the data directory's own copy
+    when it has one (see `copies.workbook_folder`), else from the package. Everything given is
+    checked before anything is written. Raises BatchStopped (after recording every school
+    truly) when Ctrl-C or SIGTERM stops it."""
     from .store import Store, resolve_data_dir
     from .workspace import framework_in_use
 
@@ -449,7 +173,8 @@ def run_batch(
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: must be 1 or more (schools run at once)")
     out = _output_folder(out_dir)
-    folder = find_workbooks()
+    data = resolve_data_dir(data_dir)
+    folder = Path(workbooks_dir).expanduser().resolve() if workbooks_dir else workbook_folder(data)
     templates = find_templates()
     names = tuple(dict.fromkeys(w.removesuffix(".ipynb") for w in workbooks))
     # A workbook name becomes an output file name: only plain names from the workbooks folder.
@@ -463,9 +188,8 @@ def run_batch(
         )
     parameters: set[str] = set()
     for name in names:
-        parameters |= _notebook_parameters(folder / f"{name}.ipynb")
+        parameters |= workbook_parameters(folder / f"{name}.ipynb")
     records, warnings = read_schools_csv(schools_csv, parameters)
-    data = resolve_data_dir(data_dir)
     # A broken framework file stops the batch before it starts.
     in_use = framework_in_use(data, framework).model_dump(mode="json")
     framework_digest = digest(json.dumps(in_use, sort_keys=True, ensure_ascii=False))
@@ -536,10 +260,13 @@ def run_batch(
             todo.append(job)
     count = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     runners: list[LocalWorkers | DaskWorkers] = []
+    local: LocalWorkers | None = None
     if todo:
-        runners.append(
-            DaskWorkers(scheduler, run_school) if scheduler else LocalWorkers(count, run_school)
-        )
+        if scheduler:
+            runners.append(DaskWorkers(scheduler, run_school))
+        else:
+            local = LocalWorkers(count, run_school)
+            runners.append(local)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     bar = None
     summary_path = None
@@ -569,14 +296,13 @@ def run_batch(
                 on_result(result)
 
         with Stopper() as stopper:
-            finished = not todo or _run_jobs(runners[0], todo, stopper, on_start, on_done)
+            finished = not todo or run_jobs(runners[0], todo, stopper, on_start, on_done)
             if finished and summary and not stopper.signum:
-                local = runners[0] if runners and not scheduler else None
                 if local is None:
                     local = LocalWorkers(1, run_school)
                     runners.append(local)
                 summary_path = _hub_summary(
-                    local, stopper, out, data, framework, [job.school_id for job in jobs]
+                    local, stopper, out, data, framework, [job.school_id for job in jobs], folder
                 )
         if stopper.signum:
             if bar is not None:
@@ -612,23 +338,27 @@ def _hub_summary(
     data: Path,
     framework: str | os.PathLike[str] | None,
     school_ids: list[str],
+    folder: Path,
 ) -> Path | None:
     """Run the hub summary workbook over the batch and write DIR/hub_summary.html (None when
-    the batch was stopped meanwhile)."""
+    the batch was stopped meanwhile). It comes from the batch's workbooks `folder` when that
+    holds one, else from the package."""
+    if not (folder / f"{HUB_SUMMARY}.ipynb").is_file():
+        folder = find_workbooks()
     job = SchoolJob(
         school_id=HUB_SUMMARY,
         name="Hub summary",
         row=0,
         parameters={"batch_dir": str(out), "school_ids": ",".join(school_ids)},
         workbooks=(HUB_SUMMARY,),
-        workbooks_dir=str(find_workbooks()),
+        workbooks_dir=str(folder),
         templates_dir=str(find_templates()),
         out_dir=str(out / ".hub"),
         data_dir=str(data),
         framework=str(Path(framework).resolve()) if framework else "",
     )
     made: list[SchoolResult] = []
-    if not _run_jobs(runner, [job], stopper, lambda _: None, made.append) or not made:
+    if not run_jobs(runner, [job], stopper, lambda _: None, made.append) or not made:
         shutil.rmtree(out / ".hub", ignore_errors=True)
         return None
     if made[0].status != "done":

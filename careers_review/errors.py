@@ -13,6 +13,7 @@ __all__ = [
     "StoreError",
     "UnknownReviewError",
     "UnknownSchoolError",
+    "WorkbookError",
     "field_path",
     "quoted",
 ]
@@ -53,6 +54,31 @@ class UnknownReviewError(NotFoundError, InputError):
 
 class StoreError(CareersReviewError):
     """The store file cannot be opened or written (corrupt, locked, read-only)."""
+
+
+class WorkbookError(CareersReviewError):
+    """A workbook stopped at a cell that raised. It names the workbook, the cell and the error,
+    so a batch can record which school failed where and a report can say why it was not built."""
+
+    def __init__(
+        self,
+        workbook: str,
+        ename: str,
+        evalue: str,
+        *,
+        cell: int | None = None,
+        cell_index: int | None = None,
+    ) -> None:
+        where = f"cell [{cell}]" if cell is not None else "a cell"
+        first = evalue.splitlines()[0] if evalue.strip() else ""
+        super().__init__(f"{workbook}: {where} raised {ename}" + (f": {first}" if first else ""))
+        self.workbook = workbook
+        #: The failing cell's execution count, as the notebook shows it in brackets.
+        self.cell = cell
+        #: Where the failing cell is in the notebook, counted from 0.
+        self.cell_index = cell_index
+        self.ename = ename
+        self.evalue = evalue
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

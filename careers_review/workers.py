@@ -6,8 +6,8 @@ process and, when it is killed, ends its kernels and itself, so no school keeps 
 writing) after its batch is gone. A Dask cluster's workers are not ours: stopping cancels the
 tasks.
 
-The runners are given the task they run (`batch.run_school`), so this module never imports
-the batch at import time.
+The runners are given the task they run (`jobs.run_school`), so this module never imports
+the jobs at import time.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputError
 
 if TYPE_CHECKING:
-    from .batch import SchoolJob, SchoolResult
+    from .jobs import SchoolJob, SchoolResult
 
-__all__ = ["POLL", "DaskWorkers", "LocalWorkers", "Stopper", "tell_started"]
+__all__ = ["POLL", "DaskWorkers", "LocalWorkers", "Stopper", "run_jobs", "tell_started"]
 
 #: How often the batch looks at its workers, and a worker at the batch (seconds).
 POLL = 0.2
@@ -172,7 +172,7 @@ class Stopper:
 
 def _crashed(job: SchoolJob, exc: BaseException) -> SchoolResult:
     """A school whose worker went away (killed, out of memory) or whose task Dask lost."""
-    from .batch import SchoolResult
+    from .jobs import SchoolResult
 
     error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
     return SchoolResult(
@@ -303,3 +303,37 @@ class DaskWorkers:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self._client.close(timeout=5)
+
+
+def run_jobs(
+    runner: LocalWorkers | DaskWorkers,
+    jobs: list[SchoolJob],
+    stopper: Stopper,
+    on_start: Callable[[str], None],
+    on_done: Callable[[SchoolResult], None],
+) -> bool:
+    """Run the jobs, telling as each starts and ends, until all have ended (True) or a stop was
+    asked (False: the workers are ended, and any job that finished meanwhile is told)."""
+    handles: dict[Any, SchoolJob] = {}
+    for job in jobs:
+        if stopper.signum:
+            break
+        handles[runner.submit(job)] = job
+    pending = set(handles)
+    while pending and not stopper.signum:
+        done = runner.finished(pending, POLL)
+        for school_id in runner.started():
+            on_start(school_id)
+        for handle in done:
+            pending.discard(handle)
+            on_done(runner.outcome(handle, handles[handle]))
+    if not stopper.signum:
+        return True
+    runner.stop()
+    for school_id in runner.started():
+        on_start(school_id)
+    for handle in pending:
+        with contextlib.suppress(Exception):
+            if handle.done() and not handle.cancelled() and handle.exception() is None:
+                on_done(handle.result())
+    return False

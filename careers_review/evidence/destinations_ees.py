@@ -1,0 +1,190 @@
+"""The long Explore Education Statistics format: one row per school or area, year, pupil
+group and data type (percentage or number of pupils).
+
+Where an area has a row per institution group, the widest group is kept as the comparison.
+"""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from ._csv import Table
+from .destinations_cells import Cells, whole_number
+from .destinations_figures import Entity, Level
+
+__all__ = ["EES_FIELDS_NEEDED", "read_ees"]
+
+_EES_FIELDS = {
+    "sustained": "overall",
+    "education": "education",
+    "further_education": "fe",
+    "school_sixth_form": "ssf",
+    "sixth_form_college": "sfc",
+    "other_education": "other_edu",
+    "higher_education": "he",
+    "apprenticeship": "appren",
+    "employment": "all_work",
+    "not_sustained": "all_notsust",
+    "unknown": "all_unknown",
+}
+EES_FIELDS_NEEDED = ("overall", "education", "appren", "all_work", "all_notsust", "all_unknown")
+
+
+def _academic_year(time_period: str) -> str | None:
+    value = time_period.strip()
+    if len(value) == 6 and whole_number(value) and (int(value[:4]) + 1) % 100 == int(value[4:]):
+        return f"{value[:4]}/{value[4:]}"
+    if len(value) == 4 and whole_number(value):
+        return value
+    return None
+
+
+_EES_GROUPS = {
+    "total": "all",
+    "all pupils": "all",
+    "all students": "all",
+    "disadvantaged": "dis",
+    "disadvantaged all other": "nondis",
+    "not disadvantaged": "nondis",
+    "non-disadvantaged": "nondis",
+    "non disadvantaged": "nondis",
+    "all other pupils": "nondis",
+    "all other students": "nondis",
+}
+_EES_LEVELS: dict[str, Level] = {
+    "school": "school",
+    "institution": "school",
+    "provider": "school",
+    "local authority": "local_authority",
+    "national": "england",
+}
+#: Where an area has a row per institution group, the widest one is the comparison.
+_EES_PREFERRED_GROUPS = (
+    "total",
+    "state-funded mainstream and special schools",
+    "state-funded mainstream and special",
+    "state-funded mainstream schools & colleges",
+    "state-funded mainstream schools",
+)
+
+
+def read_ees(
+    table: Table, cells: Cells
+) -> tuple[str, dict[str, Entity], dict[str, Entity], Entity | None, dict[str, str]]:
+    header = table.columns
+
+    def at(name: str) -> int | None:
+        return table.position(name) if name in header else None
+
+    # Columns every long-format file has (see `destinations._required`), then optional ones.
+    period_at, urn_at = table.position("time_period"), table.position("school_urn")
+    breakdown_at, type_at = table.position("breakdown"), table.position("data_type")
+    level_at, name_at = at("geographic_level"), at("school_name")
+    old_la_at, new_la_at, la_name_at = at("old_la_code"), at("new_la_code"), at("la_name")
+    group_at, level_group_at = at("institution_group"), at("cohort_level_group")
+    fields = [
+        (key, name, table.position(name)) for key, name in _EES_FIELDS.items() if name in header
+    ]
+    cohort_at = table.position("cohort")
+    entities: dict[tuple[str, str], Entity] = {}
+    ranks: dict[tuple, int] = {}
+    school_rows: dict[tuple, int] = {}
+    periods: set[str] = set()
+    names: dict[str, str] = {}
+    for row, values in table.rows:
+        period_text = values[period_at]
+        year = _academic_year(period_text)
+        if year is None:
+            raise table.error(
+                row, "time_period", f"{period_text!r} is not a time period (such as 202324)"
+            )
+        data_type = values[type_at].strip().casefold()
+        if data_type == "percentage":
+            percent = True
+        elif data_type.startswith("number"):
+            percent = False
+        else:
+            raise table.error(
+                row,
+                "data_type",
+                f"{values[type_at]!r} is not a data type (Percentage or Number of pupils)",
+            )
+        cohort = cells.count(values[cohort_at], row, "cohort")
+        measures = {}
+        for key, name, position in fields:
+            text = values[position]
+            measures[key] = (
+                cells.percent(text, row, name) if percent else cells.count(text, row, name)
+            )
+        urn = values[urn_at].strip()
+        if level_at is not None:
+            level = _EES_LEVELS.get(values[level_at].strip().casefold())
+        else:
+            level = "school" if urn else None
+        group = _EES_GROUPS.get(values[breakdown_at].strip().casefold())
+        if level is None or group is None:
+            continue
+        if level_group_at is not None and values[level_group_at].strip().casefold() not in (
+            "total",
+            "all",
+            "",
+        ):
+            continue
+        la_code = ""
+        for la_at in (old_la_at, new_la_at):
+            if la_at is not None and values[la_at].strip():
+                la_code = values[la_at].strip()
+                break
+        if la_code and la_name_at is not None and values[la_name_at].strip():
+            names[la_code] = values[la_name_at].strip()
+        if level == "school":
+            if not urn.isdigit():
+                raise table.error(row, "school_urn", f"{values[urn_at]!r} is not a school URN")
+            code, name = urn, values[name_at].strip() if name_at is not None else ""
+        elif level == "local_authority":
+            if not la_code:
+                raise table.error(row, "old_la_code", "a local authority row needs its LA code")
+            code = la_code
+            name = values[la_name_at].strip() if la_name_at is not None else ""
+            name = name or la_code
+        else:
+            code, name = "E92000001", "England"
+        slot = (level, code, year, group, percent)
+        if level == "school":
+            if slot in school_rows:
+                raise table.error(
+                    row,
+                    "school_urn",
+                    f"{urn} has a second {values[type_at].strip()} row for "
+                    f"{values[breakdown_at].strip()} in {year} (the first is row "
+                    f"{school_rows[slot]})",
+                )
+            school_rows[slot] = row
+            rank = 0
+        else:
+            institution = values[group_at].strip().casefold() if group_at is not None else ""
+            rank = (
+                _EES_PREFERRED_GROUPS.index(institution)
+                if institution in _EES_PREFERRED_GROUPS
+                else len(_EES_PREFERRED_GROUPS)
+            )
+            if slot in ranks and ranks[slot] <= rank:
+                continue
+        ranks[slot] = rank
+        periods.add(year)
+        entity = entities.get((level, code))
+        if entity is None:
+            entity = entities[(level, code)] = Entity(level, code, name, la_code)
+        target = entity.years.setdefault(year, {}).setdefault(group, {})
+        if percent:
+            target.update(measures)
+            target.setdefault("cohort", cohort)
+        else:
+            target.update({f"{key}_n": measure for key, measure in measures.items()})
+            target["cohort"] = cohort
+    if not any(level == "school" for level, _ in entities):
+        raise InputError(f"{table.source}: no school rows (geographic_level School) in this file")
+    current = max(periods)
+    schools = {code: e for (level, code), e in entities.items() if level == "school"}
+    las = {code: e for (level, code), e in entities.items() if level == "local_authority"}
+    england = entities.get(("england", "E92000001"))
+    return current, schools, las, england, names
