@@ -26,7 +26,7 @@ __all__ = [
     "with_ids",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 #: The most characters one text field holds: about 3,000 words, far more than any note needs,
 #: and small enough that typing can never fill the store.
 MAX_TEXT = 20_000

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -218,7 +219,7 @@ def dump_json(doc: BaseModel) -> str:
     return json.dumps(doc.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-_KINDS: dict[str, type[Document]] = {"school": School, "review": Review}
+_KINDS: dict[str, type[School] | type[Review]] = {"school": School, "review": Review}
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -319,7 +320,7 @@ def check_review(review: Review, framework: Framework, source: str = "review") -
         ("gatsby", review.gatsby, {c.id for b in framework.benchmarks for c in b.criteria}),
     ]
     for where, given, known in checks:
-        unknown = sorted(set(given) - known)
+        unknown = sorted(set(cast(Iterable[str], given)) - known)
         if unknown:
             raise InputError(
                 f"{source}: {field_path((*where.split('.'), unknown[0]))}: not in this framework"

@@ -87,8 +87,13 @@ def href(target: Part, school_id: str) -> str:
 def _evidence_found(data_dir: Path | None, school_id: str) -> tuple[int, int]:
     from .app.impact import EVIDENCE_FOLDER, EvidenceFiles, discover_evidence
 
-    kinds = ("destinations", "learner_survey", "previous_learner_survey", "parent_survey")
-    kinds += ("encounters",)
+    kinds = (
+        "destinations",
+        "learner_survey",
+        "previous_learner_survey",
+        "parent_survey",
+        "encounters",
+    )
     if data_dir is None:
         return 0, len(kinds)
     found = discover_evidence(data_dir / EVIDENCE_FOLDER / school_id, EvidenceFiles())

@@ -6,6 +6,7 @@ import base64
 from collections.abc import Callable
 from contextlib import contextmanager
 from html import escape
+from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
 from pydantic import ValidationError
@@ -67,11 +68,14 @@ def download_link(filename: str, data: bytes, mime: str, label: str) -> str:
     )
 
 
-class View:
+S = TypeVar("S", bound=AutosaveSession)
+
+
+class View(Generic[S]):
     """Shared plumbing: a guard so redrawing from the session does not echo back as an edit."""
 
-    def __init__(self, session: AutosaveSession) -> None:
-        self.session = session
+    def __init__(self, session: S) -> None:
+        self.session: S = session
         self._syncing = False
 
     @contextmanager
@@ -82,7 +86,7 @@ class View:
         finally:
             self._syncing = previous
 
-    def on_edit(self, widget: w.Widget, apply: Callable[[object], None]) -> None:
+    def on_edit(self, widget: w.Widget, apply: Callable[[Any], object]) -> None:
         """Pass each edit of `widget` to `apply`; one too long for the store is refused with
         a message, and stays on screen so that it can be shortened."""
 
@@ -123,7 +127,7 @@ def too_long(length: int) -> str:
     )
 
 
-class SaveStatusView(View):
+class SaveStatusView(View[AutosaveSession]):
     def __init__(self, session: AutosaveSession) -> None:
         super().__init__(session)
         self.widget = w.HTML()

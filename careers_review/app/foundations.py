@@ -6,6 +6,8 @@ Each view edits the review's `foundations` through the session and redraws its f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from html import escape
 
 import ipywidgets as w
@@ -29,6 +31,21 @@ TRAINED_CHOICES = [
     ("In training", "in_training"),
     ("Not trained", "no"),
 ]
+
+
+def _field(setter: Callable[..., None], key: str, field: str, value: object) -> None:
+    """An edit of one field of one checklist line."""
+    setter(key, **{field: value})
+
+
+def _if_chosen(setter: Callable[..., None], key: str, field: str, value: object) -> None:
+    """A toggle's choice; a toggle cleared by a redraw is not an edit."""
+    if value:
+        setter(key, **{field: value})
+
+
+def _count(session: ReviewSession, key: str, value: object) -> None:
+    session.set_encounters(key, int(value or 0))  # type: ignore[call-overload]
 
 
 def _flags(items: list[str], none: str, css: str) -> str:
@@ -58,7 +75,7 @@ def _shows(box: w.Text, value: float | None) -> bool:
         return False
 
 
-class RoleView(View):
+class RoleView(View[ReviewSession]):
     """The eight responsibilities, the leadership structure, and the conditions the role needs."""
 
     def __init__(self, session: ReviewSession, school: SchoolSession) -> None:
@@ -70,8 +87,8 @@ class RoleView(View):
         for item in fw.careers_leader_responsibilities:
             toggle = _toggle(RESPONSIBILITY_CHOICES, "", "Where we are")
             note = w.Textarea(description="Note", continuous_update=True, rows=2, layout=_NOTE)
-            self.on_edit(toggle, lambda v, i=item.id: v and session.set_responsibility(i, status=v))
-            self.on_edit(note, lambda v, i=item.id: session.set_responsibility(i, note=v))
+            self.on_edit(toggle, partial(_if_chosen, session.set_responsibility, item.id, "status"))
+            self.on_edit(note, partial(_field, session.set_responsibility, item.id, "note"))
             self.checks[item.id] = (toggle, note)
             rows.append(
                 w.VBox(
@@ -191,7 +208,7 @@ class RoleView(View):
         )
 
 
-class KeyRolesView(View):
+class KeyRolesView(View[ReviewSession]):
     def __init__(self, session: ReviewSession) -> None:
         super().__init__(session)
         self.holders: dict[str, w.Text] = {}
@@ -205,7 +222,7 @@ class KeyRolesView(View):
                 layout=w.Layout(width="720px"),
                 tooltip=role.summary,
             )
-            self.on_edit(text, lambda v, r=role.id: session.set_role_holder(r, v))
+            self.on_edit(text, partial(session.set_role_holder, role.id))
             self.holders[role.id] = text
             rows.append(text)
         self.gaps = w.HTML()
@@ -228,7 +245,7 @@ class KeyRolesView(View):
         )
 
 
-class StatutoryView(View):
+class StatutoryView(View[ReviewSession]):
     def __init__(self, session: ReviewSession) -> None:
         super().__init__(session)
         statutory = session.framework.statutory
@@ -243,8 +260,8 @@ class StatutoryView(View):
                 layout=w.Layout(width="95%", height="60px"),
                 style=WIDE_LABEL,
             )
-            self.on_edit(toggle, lambda v, d=duty.id: v and session.set_duty(d, status=v))
-            self.on_edit(evidence, lambda v, d=duty.id: session.set_duty(d, note=v))
+            self.on_edit(toggle, partial(_if_chosen, session.set_duty, duty.id, "status"))
+            self.on_edit(evidence, partial(_field, session.set_duty, duty.id, "note"))
             self.checks[duty.id] = (toggle, evidence)
             rows.append(
                 w.VBox(
@@ -270,7 +287,7 @@ class StatutoryView(View):
                 style=WIDE_LABEL,
                 layout=w.Layout(width="260px"),
             )
-            self.on_edit(count, lambda v, k=phase.id: session.set_encounters(k, int(v or 0)))
+            self.on_edit(count, partial(_count, session, phase.id))
             self.counts[phase.id] = count
             count_rows.append(count)
         self.access = w.HTML()
@@ -338,7 +355,11 @@ class FoundationsApp:
         if session.read_only:
             lock_editing(self.widget)
         session.listen(self._on_session)
-        school.listen(lambda what: what == "document" and self.role.refresh())
+        school.listen(self._on_school)
+
+    def _on_school(self, what: str) -> None:
+        if what == "document":
+            self.role.refresh()
 
     def _on_session(self, what: str) -> None:
         """Every edit or save redraws the flags; an outside change redraws everything."""

@@ -22,7 +22,7 @@ class SchoolPicker:
         )
         self.open = w.Button(description="Open", icon="folder-open", button_style="primary")
         self.open.disabled = not schools
-        self.open.on_click(lambda _: self.choice.value and on_open(self.choice.value))
+        self.open.on_click(lambda _: on_open(self.choice.value) if self.choice.value else None)
         notice = f"<p class='cr-notice cr-unknown-school'>{escape(message)}</p>" if message else ""
         empty = (
             "<p class='cr-notice'>This data directory holds no schools yet: import a hub with "

@@ -6,7 +6,9 @@ in `planning`), and the editor redraws from the session's plan, priority by prio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from html import escape
 
 import ipywidgets as w
@@ -38,6 +40,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _if_chosen(setter: Callable[[str, str], None], key: str, value: str | None) -> None:
+    if value:  # a toggle cleared by a redraw is not an edit
+        setter(key, value)
+
+
+def _outcomes(session: ReviewSession, year: str, text: str) -> None:
+    session.set_outcomes(year, lines(text))
+
+
 def link_options(session: ReviewSession) -> list[tuple[str, str]]:
     fw = session.framework
     return (
@@ -47,7 +58,7 @@ def link_options(session: ReviewSession) -> list[tuple[str, str]]:
     )
 
 
-class GatsbyView(View):
+class GatsbyView(View[ReviewSession]):
     """Each benchmark's criteria marked achieved / in progress / not started, and % achieved."""
 
     def __init__(self, session: ReviewSession) -> None:
@@ -66,7 +77,7 @@ class GatsbyView(View):
                 toggle = w.ToggleButtons(
                     options=CRITERION_CHOICES, value=None, style={"button_width": "110px"}
                 )
-                self.on_edit(toggle, lambda v, c=criterion.id: v and session.set_criterion(c, v))
+                self.on_edit(toggle, partial(_if_chosen, session.set_criterion, criterion.id))
                 self.marks[criterion.id] = toggle
                 rows.append(
                     w.HBox([w.HTML(escape(criterion.text), layout=w.Layout(width="520px")), toggle])
@@ -100,7 +111,7 @@ class GatsbyView(View):
         scores = benchmark_scores(session.review, session.framework, session.previous)
         for score in scores:
             change = ""
-            if score.change is not None:
+            if score.change is not None and session.previous is not None:
                 change = (
                     f"; {score.change:+.0f} points since {escape(session.previous.academic_year)}"
                 )
@@ -120,7 +131,7 @@ class GatsbyView(View):
             )
 
 
-class PlanEditor(View):
+class PlanEditor(View[ReviewSession]):
     """Vision, priorities (with objectives, actions, milestones, KPIs) and learning outcomes."""
 
     def __init__(self, session: ReviewSession, today: date | None = None) -> None:
@@ -167,7 +178,7 @@ class PlanEditor(View):
             for year in years
         }
         for year, widget in self.outcomes.items():
-            self.on_edit(widget, lambda v, y=year: session.set_outcomes(y, lines(v)))
+            self.on_edit(widget, partial(_outcomes, session, year))
         self.widget = w.VBox(
             [
                 section("Strategic careers plan"),

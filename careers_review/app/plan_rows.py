@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,7 @@ class _Row:
     """One editable line of a priority's list, with its own messages."""
 
     kind = ""
+    widget: w.Widget
 
     def __init__(self, priority: PriorityEditor, item_id: str) -> None:
         self.priority, self.id = priority, item_id
@@ -75,6 +77,9 @@ class _Row:
             self.checked()
 
         self.editor.on_edit(widget, apply)
+
+    def show(self, item: Any) -> None:  # pragma: no cover - every row has its own
+        raise NotImplementedError
 
     def checked(self) -> None:
         """Show what is wrong with the item as saved (nothing by default)."""
@@ -207,7 +212,7 @@ class KPIRow(_Row):
         self.edit(self.name, "name")
         self.edit(self.unit, "unit")
         for name, box in self.numbers.items():
-            self.editor.on_edit(box, lambda text, n=name: self._number(n, text))
+            self.editor.on_edit(box, partial(self._number, name))
         self.widget = w.VBox(
             [
                 w.HBox([self.name, self.unit, self.remove]),
@@ -240,10 +245,10 @@ class KPIRow(_Row):
         for name, box in self.numbers.items():
             value = getattr(kpi, name)
             try:
-                typed = parse_number(box.value)
+                same = parse_number(box.value) == value  # "95." being typed stays as typed
             except ValueError:
-                typed = object()  # not a number: the stored value is shown instead
-            if typed != value:  # "95." being typed stays as typed
+                same = False  # not a number: the stored value is shown instead
+            if not same:
                 box.value = "" if value is None else f"{value:g}"
                 self.bad.discard(name)
         self.checked()

@@ -7,6 +7,7 @@ hooks for tests and for a hub's own theme.
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 import ipywidgets as w
@@ -31,7 +32,7 @@ _NOT_AGREED = 0
 _TEXT_LAYOUT = w.Layout(width="95%", height="90px")
 
 
-class OpeningView(View):
+class OpeningView(View[ReviewSession]):
     """Review date, who is in the room, and which recommended roles are missing."""
 
     def __init__(self, session: ReviewSession) -> None:
@@ -40,7 +41,7 @@ class OpeningView(View):
         self.date = w.DatePicker(
             description="Review date", value=review.review_date, style=WIDE_LABEL
         )
-        self.on_edit(self.date, lambda value: value and session.set_review_date(value))
+        self.on_edit(self.date, self._date)
         self.roles = [("Choose a role", "")] + [(r.name, r.id) for r in session.framework.key_roles]
         self.rows = w.VBox()
         self.people: list[ParticipantRow] = []
@@ -94,6 +95,10 @@ class OpeningView(View):
         else:
             self.missing.value = "<p class='cr-missing'>Everyone recommended is here.</p>"
 
+    def _date(self, value: date | None) -> None:
+        if value:
+            self.session.set_review_date(value)
+
     def refresh(self) -> None:
         with self.syncing():
             self.date.value = self.session.review.review_date
@@ -136,7 +141,7 @@ class ParticipantRow:
         return Participant(id=self.id, name=self.name.value, role=self.role.value or "")
 
 
-class ThemePanel(View):
+class ThemePanel(View[ReviewSession]):
     """One theme: what good looks like, every level side by side, and what the team agrees."""
 
     def __init__(self, session: ReviewSession, theme: Theme) -> None:

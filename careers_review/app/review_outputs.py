@@ -15,7 +15,7 @@ from .review_session import ReviewSession
 __all__ = ["HistoryView", "ReportView", "SummaryView"]
 
 
-class SummaryView(View):
+class SummaryView(View[ReviewSession]):
     """The agreed profile at a glance, with last year's levels, strengths and priorities."""
 
     def __init__(self, session: ReviewSession) -> None:
@@ -82,7 +82,7 @@ class SummaryView(View):
         self.seed.disabled = not result.priorities
 
 
-class HistoryView(View):
+class HistoryView(View[ReviewSession]):
     """Every saved revision, and a way back to any of them."""
 
     def __init__(self, session: ReviewSession) -> None:

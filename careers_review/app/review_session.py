@@ -8,12 +8,13 @@ without a browser.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from .. import planning
 from ..content import Framework, KeyRole
 from ..errors import UnknownReviewError
 from ..model import (
+    CriterionStatus,
     DutyCheck,
     Foundations,
     Participant,
@@ -27,6 +28,7 @@ from ..model import (
     review_id_for,
 )
 from ..store import Store
+from ..store_revisions import Kind
 from ..summary import Profile, profile, weakest_benchmarks
 from .session import AutosaveSession
 
@@ -34,7 +36,7 @@ __all__ = ["ReviewSession", "SchoolSession"]
 
 
 class SchoolSession(AutosaveSession[School]):
-    kind = "school"
+    kind: Kind = "school"
 
     def __init__(
         self, store: Store, school_id: str, *, autosave_delay: float = 0.4, author: str = "app"
@@ -65,7 +67,7 @@ class SchoolSession(AutosaveSession[School]):
 class ReviewSession(AutosaveSession[Review]):
     """One school's review for one academic year, opened (or started) in one page."""
 
-    kind = "review"
+    kind: Kind = "review"
 
     def __init__(
         self,
@@ -99,7 +101,7 @@ class ReviewSession(AutosaveSession[Review]):
             else:
                 # Saved at once, so a second tab opening the same new review shares its base.
                 result = store.save(started, author=author)
-                review, base = result.document, result.number
+                review, base = cast(Review, result.document), result.number
         super().__init__(store, review, base, autosave_delay=autosave_delay, author=author)
         self.previous = store.previous_review(review)
 
@@ -168,7 +170,8 @@ class ReviewSession(AutosaveSession[Review]):
 
     def set_criterion(self, criterion_id: str, status: str) -> None:
         if self.review.gatsby.get(criterion_id, "") != status:
-            self.review.gatsby = {**self.review.gatsby, criterion_id: status}
+            marked = cast(CriterionStatus, status)  # checked by the model as it is set
+            self.review.gatsby = {**self.review.gatsby, criterion_id: marked}
             self.changed()
 
     # -- the plan, an item at a time ------------------------------------------------------

@@ -11,12 +11,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from ..errors import CareersReviewError
 from ..merge import Clash, Path, differences, get, merge, put
 from ..model import Review, School
 from ..store import Revision, Store
+from ..store_revisions import Kind
 from ..workspace import hide_paths
 
 __all__ = [
@@ -92,7 +93,7 @@ class AutosaveSession(Generic[Doc]):
     and is tried again with the next change.
     """
 
-    kind: str = ""
+    kind: Kind
 
     def __init__(
         self, store: Store, document: Doc, base: int, *, autosave_delay: float, author: str
@@ -179,7 +180,7 @@ class AutosaveSession(Generic[Doc]):
                 outside = noticed = False
             else:
                 outside = result.merged
-                self._took(result.document, result.number, result.data)
+                self._took(cast(Doc, result.document), result.number, result.data)
                 # What this save wrote is the store's newest: following need not read it back.
                 self._head = (result.number, result.saved_at.isoformat())
                 noticed = self._add_notices(
@@ -295,7 +296,7 @@ class AutosaveSession(Generic[Doc]):
         """Bring back an earlier revision as the newest; nothing in between is lost."""
         with self._lock:
             result = self.store.restore(self.kind, self.document.id, number, author=self.author)
-            self._took(result.document, result.number, result.data)
+            self._took(cast(Doc, result.document), result.number, result.data)
             status = SaveStatus(
                 "saved", f"Restored revision {number} at {result.saved_at.astimezone():%H:%M:%S}"
             )

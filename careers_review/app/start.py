@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from ..content import Framework
 from ..errors import UnknownSchoolError
-from ..model import School
+from ..model import Review, School
 from ..report import PLAIN_TEXT
 from ..store import Store
 from ..summary import profile
@@ -82,9 +82,9 @@ def _school_list_html(store: Store, framework: Framework) -> str:
             "<p class='cr-notice'>This data directory holds no schools yet. Import a hub with "
             "<code>careers-review import sample_data</code>, or your own school files.</p>"
         )
-    latest = {}
-    for review in store.reviews():
-        latest[review.school_id] = review
+    latest: dict[str, Review] = {}
+    for found in store.reviews():
+        latest[found.school_id] = found
     rows = []
     for school in schools:
         review = latest.get(school.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -10,6 +11,20 @@ import ipywidgets as w
 from .steps import Step, Workbook
 
 __all__ = ["StartHere"]
+
+
+@dataclass
+class _StartApp:
+    """What the start page holds once its school is open."""
+
+    session: Any
+    workspace: Any
+    editor: Any
+    follower: Any
+
+    @property
+    def widget(self) -> w.Widget:
+        return self.editor.widget
 
 
 class StartHere(Workbook):
@@ -46,10 +61,8 @@ class StartHere(Workbook):
         from .session import follow_in_kernel
 
         session = SchoolSession(workspace.store, workspace.store.school(school_id).id)
-        app = ProfileEditor(session, workspace.framework)
-        app.session, app.workspace = session, workspace
-        app.follower = follow_in_kernel(session)
-        return app
+        editor = ProfileEditor(session, workspace.framework)
+        return _StartApp(session, workspace, editor, follow_in_kernel(session))
 
     def header(self) -> list[w.Widget]:
         from .common import SaveStatusView
