@@ -85,7 +85,8 @@ def href(target: Part, school_id: str) -> str:
 
 
 def _evidence_found(data_dir: Path | None, school_id: str) -> tuple[int, int]:
-    from .app.impact import EVIDENCE_FOLDER, EvidenceFiles, discover_evidence
+    from .evidence.gather import EvidenceFiles, discover_evidence
+    from .workspace import EVIDENCE_FOLDER
 
     kinds = (
         "destinations",

@@ -16,6 +16,7 @@ import pytest
 
 from careers_review import KPI, Store, default_framework
 from careers_review.app.impact import (
+    EVIDENCE_FOLDER,
     NEW_PRIORITY,
     NEW_PRIORITY_TITLE,
     EvidenceFiles,
@@ -116,12 +117,15 @@ def test_sample_evidence_fills_plan_collect_and_review(store):
 
     # KPI progress: none measured yet in the sample plan, each said so, plus a chart.
     assert html.count("not measured yet") == 3
-    charts = [part.png for part in app.parts if part.png]
-    assert len(charts) == 3 and all(png[:8] == b"\x89PNG\r\n\x1a\n" for png in charts)
+    charts = [chart for part in app.sections for chart in part.charts]
+    assert len(charts) == 3 and all(c.png[:8] == b"\x89PNG\r\n\x1a\n" for c in charts)
+    assert html.count("<img class='cr-chart'") == 3
 
-    # Opened from the picker, the same parts are widgets, with the actions last.
+    # Opened from the picker, the same sections are HTML widgets, with the actions last.
     kinds = [type(child).__name__ for child in app.widget.children]
-    assert kinds.count("Image") == 3 and kinds[-1] == "VBox"
+    assert kinds == ["HTML"] * len(app.sections) + ["VBox"]
+    shown = [child.value for child in app.widget.children[:-1]]
+    assert shown == [part.to_html() for part in app.sections]
     assert app.widget.children[-1] is app.act.widget
     assert len(app.act.rows) >= 5
 
@@ -304,10 +308,6 @@ def test_entry_function_opens_the_school_or_a_picker(data_dir):
 
 def test_files_kept_in_the_data_directory_are_found_without_parameters(data_dir):
     """What the served app relies on: DATA_DIR/evidence/<school>/ holds the school's files."""
-    import shutil
-
-    from careers_review.app.impact import EVIDENCE_FOLDER
-
     folder = data_dir / EVIDENCE_FOLDER / "oakfield-academy"
     folder.mkdir(parents=True)
     for name in (
@@ -329,15 +329,21 @@ def test_files_kept_in_the_data_directory_are_found_without_parameters(data_dir)
 
 
 def _outputs(path: Path) -> tuple[str, int]:
+    """The HTML an executed workbook shows: its outputs and its widgets' HTML (the page is
+    steps, each a widget), and how many charts it holds."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    html, images = [], 0
+    widgets = notebook["metadata"].get("widgets", {})
+    state = widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    html = [
+        str(m["state"].get("value", "")) for m in state.values() if m["model_name"] == "HTMLModel"
+    ]
     for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             for text in (data.get("text/html", ""), output.get("text", "")):
                 html.append("".join(text) if isinstance(text, list) else text)
-            images += "image/png" in data
-    return "\n".join(html), images
+    text = "\n".join(html)
+    return text, text.count("<img class='cr-chart' src='data:image/png;base64,")
 
 
 @pytest.mark.slow
@@ -388,15 +394,13 @@ def test_workbook_with_default_parameters_shows_the_picker(session_data_dir, tmp
 
 def test_the_page_calls_the_evidence_folder_by_name_not_by_path(data_dir):
     """A served page never shows where the server keeps files, even in an error."""
-    from careers_review.app.impact import EVIDENCE_FOLDER
-
     folder = data_dir / EVIDENCE_FOLDER / "oakfield-academy"
     folder.mkdir(parents=True)
     shutil.copy(ENCOUNTERS.parent / "learner_survey_2026-27.csv", folder)
     (folder / "parent_survey_2026-27.csv").write_text("not,a\nsurvey", encoding="utf-8")
     app = impact_app("oakfield-academy", str(data_dir)).app
     assert "parent" in app.evidence.errors
-    page = " ".join(unescape(part.html) for part in app.parts)
+    page = " ".join(unescape(part.to_html()) for part in app.sections)
     assert "your evidence folder/learner_survey_2026-27.csv" in page
     assert "your evidence folder/parent_survey_2026-27.csv" in page
     assert str(data_dir) not in page and str(data_dir.parent) not in page

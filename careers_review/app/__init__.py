@@ -13,6 +13,7 @@ from .start import start_page_parts
 
 __all__ = [
     "foundations_app",
+    "impact_evaluation",
     "internal_review",
     "leadership_foundations",
     "plan_app",
@@ -237,3 +238,21 @@ def start_here(school_id: str = "", data_dir: str = "", framework: str = ""):
     from .start_workbook import StartHere
 
     return StartHere(school_from_query(school_id), data_dir, framework)
+
+
+def impact_evaluation(
+    school_id: str = "",
+    data_dir: str = "",
+    framework: str = "",
+    academic_year: str = "",
+    files: list[str] | tuple[str, ...] = (),
+    urn: str = "",
+):
+    """Workbook 04 as a page of steps. `files` are the evidence files given, in the order of
+    the workbook's parameters (destinations, learner survey, the earlier learner survey,
+    parent survey, encounters log); an empty one is looked for in the data directory."""
+    from .impact_workbook import ImpactEvaluation
+
+    return ImpactEvaluation(
+        school_from_query(school_id), data_dir, framework, academic_year, files, urn
+    )

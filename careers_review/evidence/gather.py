@@ -1,0 +1,314 @@
+"""Gathering a school's evidence for the impact evaluation: which files, read once, and what
+each gave or why it could not be read; and how far each of the plan's KPIs has come.
+
+A file that is missing or wrong spoils only its own part: its message (file, row, column) is
+kept beside the results of the files that were read, and nothing is raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+
+from ..content import Framework
+from ..errors import InputError
+from ..model import KPI, Action, School
+from ..workspace import EVIDENCE_FOLDER, hide_paths
+from .actions import propose_actions
+from .destinations import DestinationsFile, SchoolDestinations, load_destinations
+from .encounters import EncounterCoverage, EncountersLog, load_encounters, school_year_groups
+from .surveys import ItemChange, SurveyResults, change_since, load_survey
+
+__all__ = [
+    "README_HINT",
+    "SAMPLES",
+    "WHERE",
+    "Evidence",
+    "EvidenceFiles",
+    "Loaded",
+    "collected",
+    "discover_evidence",
+    "gather_evidence",
+    "kpi_progress",
+    "progress_text",
+]
+
+#: Where a careers leader finds the column list of every file the impact evaluation reads.
+README_HINT = "the CSV shapes in sample_data/evidence/README.md"
+#: The sample files, as a workbook in workbooks/ reaches them.
+SAMPLES = "../sample_data/evidence/"
+WHERE = f"Put it in the data directory's {EVIDENCE_FOLDER}/<school id>/ folder"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class EvidenceFiles:
+    """The data files a school brings; an empty path means "not provided"."""
+
+    destinations: str = ""
+    urn: str = ""
+    learner_survey: str = ""
+    previous_learner_survey: str = ""
+    parent_survey: str = ""
+    encounters: str = ""
+
+
+_PATTERNS = {
+    "destinations": ("*destinations*.csv", "*pupdest*.csv", "*studest*.csv"),
+    "learner_survey": ("learner_survey_*.csv",),
+    "parent_survey": ("parent_survey_*.csv",),
+    "encounters": ("encounters_*.csv",),
+}
+
+
+def discover_evidence(folder: Path, files: EvidenceFiles) -> EvidenceFiles:
+    """Fill the files not given from a school's evidence folder (DATA_DIR/evidence/<school>/):
+    the newest file of each kind by name, and the one before it as the earlier survey."""
+    if not folder.is_dir():
+        return files
+    found = {
+        kind: sorted({p for pattern in patterns for p in folder.glob(pattern)})
+        for kind, patterns in _PATTERNS.items()
+    }
+    chosen = {}
+    for kind, paths in found.items():
+        if paths and not getattr(files, kind):
+            chosen[kind] = str(paths[-1])
+    surveys = found["learner_survey"]
+    if len(surveys) > 1 and not files.previous_learner_survey and not files.learner_survey:
+        chosen["previous_learner_survey"] = str(surveys[-2])
+    return replace(files, **chosen)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One file as the Collect step reports it: given or not, read or why not."""
+
+    label: str
+    parameter: str
+    given: str
+    kind: str = ""
+    academic_year: str = ""
+    rows: str = ""
+    error: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def state(self) -> str:
+        if not self.given:
+            return "not provided"
+        return "could not be read" if self.error else "read"
+
+
+@dataclass
+class Evidence:
+    """Everything the evidence files gave, with a plain message wherever one failed."""
+
+    files: EvidenceFiles
+    academic_year: str
+    learner: SurveyResults | None = None
+    previous: SurveyResults | None = None
+    parent: SurveyResults | None = None
+    changes: list[ItemChange] | None = None
+    change_error: str = ""
+    log: EncountersLog | None = None
+    coverage: EncounterCoverage | None = None
+    coverage_note: str = ""
+    destinations_file: DestinationsFile | None = None
+    destinations: SchoolDestinations | None = None
+    destinations_note: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+    proposals: list[Action] = field(default_factory=list)
+    proposals_error: str = ""
+    data_dir: Path | None = None  # named on the page by what it is, never by its path
+
+    def shown(self, text: str) -> str:
+        return hide_paths(text, self.data_dir) if self.data_dir else text
+
+    @property
+    def any_given(self) -> bool:
+        f = self.files
+        given = (f.destinations, f.learner_survey, f.previous_learner_survey, f.parent_survey)
+        return any(text.strip() for text in (*given, f.encounters))
+
+
+def _resolve(given: str) -> Path:
+    """Relative paths are taken from the current directory (the notebook's folder in Voilà)."""
+    path = Path(given).expanduser()
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def gather_evidence(
+    files: EvidenceFiles,
+    school: School,
+    framework: Framework,
+    academic_year: str,
+    data_dir: Path | None = None,
+) -> Evidence:
+    """Read every file given; an `InputError` is kept as that file's message, never raised."""
+    found = Evidence(files, academic_year, data_dir=data_dir)
+
+    def attempt(key: str, given: str, read: Callable[[Path], T]) -> T | None:
+        if not given.strip():
+            return None
+        try:
+            return read(_resolve(given.strip()))
+        except InputError as exc:
+            found.errors[key] = found.shown(str(exc))
+            return None
+
+    found.learner = attempt("learner", files.learner_survey, lambda p: load_survey(p, "learner"))
+    found.previous = attempt(
+        "previous", files.previous_learner_survey, lambda p: load_survey(p, "learner")
+    )
+    found.parent = attempt("parent", files.parent_survey, lambda p: load_survey(p, "parent"))
+    if found.learner is not None and found.previous is not None:
+        try:
+            found.changes = change_since(found.learner, found.previous)
+        except InputError as exc:
+            found.change_error = found.shown(str(exc))
+    found.log = attempt("encounters", files.encounters, load_encounters)
+    if found.log is not None:
+        _cover(found, school, framework)
+    found.destinations_file = attempt("destinations", files.destinations, load_destinations)
+    if found.destinations_file is not None:
+        _find_school(found, school)
+    surveys = [s for s in (found.learner, found.parent) if s is not None]
+    if found.previous is not None and found.changes is not None:
+        surveys.append(found.previous)
+    try:
+        found.proposals = propose_actions(
+            encounters=found.coverage,
+            surveys=surveys,
+            destinations=found.destinations,
+            framework=framework,
+        )
+    except InputError as exc:
+        found.proposals_error = found.shown(str(exc))
+    return found
+
+
+def _cover(found: Evidence, school: School, framework: Framework) -> None:
+    log = found.log
+    assert log is not None
+    try:
+        groups: tuple[int, ...] | None = school_year_groups(school.age_range)
+    except InputError:
+        groups = None
+    years = log.academic_years
+    year = found.academic_year if found.academic_year in years else years[-1]
+    if year != found.academic_year:
+        found.coverage_note = (
+            f"The log has no activities in {found.academic_year}, so it is shown for {year}, "
+            "the latest year it covers."
+        )
+    found.coverage = log.coverage(year, year_groups=groups, framework=framework)
+
+
+def _find_school(found: Evidence, school: School) -> None:
+    data = found.destinations_file
+    assert data is not None
+    urn = found.files.urn.strip() or school.urn
+    if not urn:
+        found.destinations_note = (
+            "The school's profile has no URN and none was given: set the urn parameter to the "
+            "school's six-digit unique reference number."
+        )
+        return
+    if urn not in set(data.urns()):
+        found.destinations_note = (
+            f"URN {urn} is not in this destinations file ({data.path.name}, "
+            f"{len(data):,} schools). Give the URN the DfE publishes the school's figures under "
+            "with the urn parameter, or a file that includes the school."
+        )
+        return
+    found.destinations = data.school(urn)
+
+
+def collected(evidence: Evidence) -> list[Loaded]:
+    """Each file the page reads, in the order the Collect step lists them."""
+    files, errors = evidence.files, evidence.errors
+    found: list[Loaded] = []
+
+    def survey(
+        key: str, label: str, parameter: str, given: str, result: SurveyResults | None
+    ) -> None:
+        who = "learners" if key != "parent" else "replies"
+        found.append(
+            Loaded(
+                label,
+                parameter,
+                given.strip(),
+                kind="Learner survey" if key != "parent" else "Parent and carer survey",
+                academic_year=result.academic_year if result else "",
+                rows=f"{result.respondents:,} {who}" if result else "",
+                error=errors.get(key, ""),
+                notes=result.notes if result else (),
+            )
+        )
+
+    survey("learner", "Learner survey", "learner_survey", files.learner_survey, evidence.learner)
+    survey(
+        "previous",
+        "Earlier learner survey",
+        "previous_learner_survey",
+        files.previous_learner_survey,
+        evidence.previous,
+    )
+    survey(
+        "parent", "Parent and carer survey", "parent_survey", files.parent_survey, evidence.parent
+    )
+    log = evidence.log
+    found.append(
+        Loaded(
+            "Encounters log",
+            "encounters_file",
+            files.encounters.strip(),
+            kind="Encounters log",
+            academic_year=", ".join(log.academic_years) if log else "",
+            rows=f"{len(log.activities):,} activities" if log else "",
+            error=errors.get("encounters", ""),
+            notes=log.notes if log else (),
+        )
+    )
+    data = evidence.destinations_file
+    found.append(
+        Loaded(
+            "Destinations",
+            "destinations_file",
+            files.destinations.strip(),
+            kind=data.kind_name if data else "",
+            academic_year=(data.year or "not named in the file") if data else "",
+            rows=f"{len(data):,} schools" if data else "",
+            error=errors.get("destinations", ""),
+            notes=data.notes if data else (),
+        )
+    )
+    return found
+
+
+def kpi_progress(kpi: KPI) -> float | None:
+    """How far from baseline to target the current value has come, as a % (None if unknown).
+
+    Works for KPIs that should fall as well as rise: baseline 12 and target 3 with current 6
+    is 67%. Below 0 means it moved away from the target; above 100, past it.
+    """
+    if kpi.baseline is None or kpi.target is None or kpi.current is None:
+        return None
+    if kpi.target == kpi.baseline:
+        return None
+    return 100.0 * (kpi.current - kpi.baseline) / (kpi.target - kpi.baseline)
+
+
+def progress_text(kpi: KPI) -> str:
+    """The progress as the page writes it, or why there is none."""
+    progress = kpi_progress(kpi)
+    if progress is not None:
+        return f"{progress:.0f}%"
+    if kpi.current is None:
+        return "not measured yet"
+    if kpi.baseline is None or kpi.target is None:
+        return "needs a baseline and a target"
+    return "target equals baseline"
