@@ -37,38 +37,19 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from .serve import ServeOptions, run_voila
     from .store import resolve_data_dir
 
+    chosen = ("port", "ip", "password_file", "cull_after", "max_kernels", "read_only")
     options = ServeOptions(
-        port=args.port,
-        ip=args.ip,
-        allow_hosts=tuple(args.allow_host or ()),
-        password_file=args.password_file,
-        cull_after=args.cull_after,
-        max_kernels=args.max_kernels,
-        read_only=args.read_only,
+        allow_hosts=tuple(args.allow_host or ()), **{name: getattr(args, name) for name in chosen}
     )
-    run_voila(
-        resolve_data_dir(args.data_dir),
-        framework=args.framework,
-        workbooks=args.workbooks,
-        options=options,
-    )
+    data_dir = resolve_data_dir(args.data_dir)
+    run_voila(data_dir, framework=args.framework, workbooks=args.workbooks, options=options)
     return EXIT_OK
 
 
 def _cmd_password(args: argparse.Namespace) -> int:
-    import getpass
+    from .serve import ask_password_file
 
-    from .serve import write_password_file
-
-    if sys.stdin.isatty():
-        password = getpass.getpass("Password for the served app: ")
-        if getpass.getpass("Once more: ") != password:
-            print("careers-review password: error: the two passwords differ", file=sys.stderr)
-            return EXIT_USAGE
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    path = write_password_file(args.to, password)
-    print(f"Wrote {path}: start the app with 'careers-review serve --password-file {path}'")
+    print(ask_password_file(args.to))
     return EXIT_OK
 
 
@@ -76,14 +57,17 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     from .serve import run_lab
     from .store import resolve_data_dir
 
-    run_lab(
-        resolve_data_dir(args.data_dir),
-        framework=args.framework,
-        workbooks=args.workbooks,
-        port=args.port,
-        open_browser=not args.no_browser,
-        allow_root=args.allow_root,
-    )
+    chosen = {"port": args.port, "open_browser": not args.no_browser, "allow_root": args.allow_root}
+    data_dir = resolve_data_dir(args.data_dir)
+    run_lab(data_dir, framework=args.framework, workbooks=args.workbooks, **chosen)
+    return EXIT_OK
+
+
+def _cmd_workbooks(args: argparse.Namespace) -> int:
+    from .copies import workbooks_report
+    from .store import resolve_data_dir
+
+    print(workbooks_report(resolve_data_dir(args.data_dir), reset=args.reset))
     return EXIT_OK
 
 
@@ -241,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
     serve.add_argument(
-        "--workbooks", metavar="DIR", help="workbooks folder (default: the project's)"
+        "--workbooks", metavar="DIR", help="serve this folder instead of the data directory's copy"
     )
     serve.add_argument(
         "--allow-host",
@@ -290,14 +274,27 @@ def build_parser() -> argparse.ArgumentParser:
     lab = commands.add_parser(
         "lab",
         parents=[common],
-        help="open the workbooks in JupyterLab",
-        description="Open JupyterLab on the workbooks with the data directory set.",
+        help="edit the workbooks in JupyterLab",
+        description="Open JupyterLab, on 127.0.0.1 with a login token, on the data directory's "
+        "own copy of the workbooks (DIR/workbooks, made on first use), with the data directory "
+        "set for every kernel. Edits there are what serve shows, and survive upgrades.",
     )
     lab.add_argument("--port", type=int, default=8888, help="port (default: 8888)")
-    lab.add_argument("--workbooks", metavar="DIR", help="workbooks folder (default: the project's)")
+    lab.add_argument("--workbooks", metavar="DIR", help="open DIR, not the data directory's copy")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
     lab.add_argument("--allow-root", action="store_true", help="let JupyterLab run as root")
     lab.set_defaults(run=_cmd_lab)
+
+    wbk = commands.add_parser(
+        "workbooks",
+        parents=[common],
+        help="list the data directory's copy of the workbooks, or reset one",
+        description="List the workbooks in DIR/workbooks and whether each is as copied, edited, "
+        "or edited with a newer version waiting beside it (NAME.new.ipynb). --reset NAME puts "
+        "the package's version back; an edited one is first renamed NAME.edited.ipynb.",
+    )
+    wbk.add_argument("--reset", metavar="NAME", help="put the package's version of NAME back")
+    wbk.set_defaults(run=_cmd_workbooks)
 
     imp = commands.add_parser(
         "import",

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .copies import sync_workbooks, workbook_folder
 from .errors import InputError
 from .files import write_private
 from .resources import START_PAGE, find_workbooks
@@ -21,6 +22,7 @@ __all__ = [
     "START_PAGE",
     "TOKEN_ENV",
     "ServeOptions",
+    "ask_password_file",
     "find_workbooks",
     "hash_password",
     "read_password_file",
@@ -33,6 +35,9 @@ __all__ = [
 DEFAULT_PORT = 8866
 #: A fixed token for the served app (a hub's service file, a test); otherwise one per run.
 TOKEN_ENV = "CAREERS_REVIEW_TOKEN"
+#: JupyterLab's own variable for a fixed token; otherwise `lab` makes one per run.
+LAB_TOKEN_ENV = "JUPYTER_TOKEN"
+LOOPBACK = "127.0.0.1"
 _HASH_PREFIXES = ("argon2:", "sha1:", "sha256:", "sha512:")
 
 
@@ -127,6 +132,21 @@ def write_password_file(path: str | os.PathLike[str], password: str) -> Path:
     return write_private(Path(path), hash_password(password) + "\n")
 
 
+def ask_password_file(path: str | os.PathLike[str]) -> str:
+    """`careers-review password`: ask twice at a terminal (or read one line from a pipe),
+    write the hash, and say how to use it."""
+    import getpass
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password for the served app: ")
+        if getpass.getpass("Once more: ") != password:
+            raise InputError("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    written = write_password_file(path, password)
+    return f"Wrote {written}: start the app with 'careers-review serve --password-file {written}'"
+
+
 def read_password_file(path: str | os.PathLike[str]) -> str:
     """The hash in a file made by `careers-review password`."""
     try:
@@ -164,13 +184,20 @@ def login(options: ServeOptions) -> tuple[str, str]:
     return token, hashed
 
 
-def voila_argv(workbooks: Path, options: ServeOptions, *, hashed_password: str = "") -> list[str]:
-    """The server's settings live in workbooks/voila.json (sources stripped, tracebacks hidden,
-    no port hopping, only images served as files); the rest comes from the command line."""
+def voila_argv(
+    workbooks: Path,
+    options: ServeOptions,
+    *,
+    hashed_password: str = "",
+    settings: Path | None = None,
+) -> list[str]:
+    """The server's settings live in voila.json (sources stripped, tracebacks hidden, no port
+    hopping, only images served as files), read from `settings` (default: the served folder);
+    the rest comes from the command line."""
     cull_interval = max(1, min(60, options.cull_after // 4))
     argv = [
         str(workbooks),
-        f"--Voila.config_file_paths={workbooks}",
+        f"--Voila.config_file_paths={settings or workbooks}",
         f"--port={options.port}",
         f"--Voila.ip={options.ip}",
         f"--MappingKernelManager.cull_idle_timeout={options.cull_after}",
@@ -180,6 +207,27 @@ def voila_argv(workbooks: Path, options: ServeOptions, *, hashed_password: str =
     if hashed_password:
         argv.append(f"--PasswordIdentityProvider.hashed_password={hashed_password}")
     return argv
+
+
+def served_folder(
+    data_dir: Path, workbooks: str | os.PathLike[str] | None = None, *, read_only: bool = False
+) -> tuple[Path, Path]:
+    """(the folder to serve, the folder whose voila.json holds the server's settings).
+
+    A folder given is served as it is, with its own voila.json. Otherwise the data directory's
+    own copy of the workbooks is made or brought up to date (not when read-only: then the copy
+    is served if there is one, else the package's) and the settings are always the package's,
+    so nothing edited in the copy can loosen them."""
+    if workbooks:
+        folder = find_workbooks(workbooks)
+        return folder, folder
+    package = find_workbooks()
+    if read_only:
+        return workbook_folder(data_dir), package
+    synced = sync_workbooks(data_dir, package=package)
+    for note in synced.notes:
+        print(note, flush=True)
+    return synced.folder, package
 
 
 def run_voila(
@@ -196,8 +244,8 @@ def run_voila(
         raise InputError("--cull-after and --max-kernels must be 1 or more")
     check_address(options.ip, options.port)
     token, hashed = login(options)
-    folder = find_workbooks(workbooks)
     check_store(data_dir)
+    folder, settings = served_folder(data_dir, workbooks, read_only=options.read_only)
     _environment(data_dir, framework, read_only=options.read_only)
     from .app.voila_server import CareersVoila
 
@@ -212,7 +260,7 @@ def run_voila(
         print(f"Serving the review workbooks on {url} (data: {data_dir});", flush=True)
         print("    sign in with the password of the password file.", flush=True)
     CareersVoila.launch_instance(
-        argv=voila_argv(folder, options, hashed_password=hashed),
+        argv=voila_argv(folder, options, hashed_password=hashed, settings=settings),
         token=token,
         allow_hosts=list(options.allow_hosts),
         max_kernels=options.max_kernels,
@@ -228,12 +276,24 @@ def run_lab(
     open_browser: bool = True,
     allow_root: bool = False,
 ) -> None:
-    """Open JupyterLab on the workbooks, with the data directory set for every kernel."""
+    """Open JupyterLab on the data directory's own copy of the workbooks (or the folder given),
+    on loopback only, behind a token, with the data directory set for every kernel."""
+    check_address(LOOPBACK, port)
+    folder = served_folder(data_dir, workbooks)[0]
+    # $JUPYTER_TOKEN fixes the token (a test, a service); kernels never see it.
+    token = os.environ.pop(LAB_TOKEN_ENV, "") or secrets.token_hex(24)
+    _environment(data_dir, framework)
     from jupyterlab.labapp import LabApp
 
-    folder = find_workbooks(workbooks)
-    _environment(data_dir, framework)
-    argv = [f"--ServerApp.root_dir={folder}", f"--port={port}", "--ServerApp.port_retries=0"]
+    print(f"JupyterLab on {folder} (data: {data_dir}). Open:", flush=True)
+    print(f"    http://{LOOPBACK}:{port}/lab?token={token}", flush=True)
+    argv = [
+        f"--ServerApp.root_dir={folder}",
+        f"--ServerApp.ip={LOOPBACK}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",  # a list in this process, not its command line
+    ]
     if not open_browser:
         argv.append("--no-browser")
     if allow_root:

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from .steps import Step, Workbook
+from .steps import Step, Workbook, workbook_style
 
 __all__ = ["StartHere"]
 
@@ -35,6 +35,7 @@ class StartHere(Workbook):
 
     def __init__(self, school_id: str = "", data_dir: str = "", framework: str = "") -> None:
         self.data_dir, self.framework_path = data_dir, framework
+        self.listing = ""
         super().__init__(school_id, data_dir, framework)
 
     def mount(self, school_id: str, data_dir: str, framework: str) -> None:
@@ -53,7 +54,8 @@ class StartHere(Workbook):
             super().mount(school_id, data_dir, framework)
             return
         top, _, bottom = start_page_parts(workspace.store, workspace.framework, school_id)
-        self.top.children = [w.HTML(top + bottom)]
+        self.listing = top + bottom
+        self.top.children = [w.HTML(self.listing)]
 
     def make(self, workspace: Any, school_id: str) -> Any:
         from .profile import ProfileEditor
@@ -70,10 +72,22 @@ class StartHere(Workbook):
         school = self.app.session.document
         self.status = SaveStatusView(self.app.session)
         self.app.session.listen(lambda what: self.status.refresh())
-        return [
-            w.HTML(f"<h1 class='cr-school-name'>{escape(school.name)}</h1>"),
-            self.status.widget,
-        ]
+        self.heading = f"<h1 class='cr-school-name'>{escape(school.name)}</h1>"
+        return [self.status.widget]
+
+    def _ipython_display_(self) -> None:
+        """The front door reads as plain HTML wherever it is opened (the server's page, an
+        executed notebook): the hub's schools, or the school's roadmap and name; only what is
+        edited (the profile, and the steps that open) is widgets."""
+        from IPython.display import HTML, display
+
+        if self.listing or self.app is None:
+            display(HTML(self.listing or ""))
+            if self.app is None and not self.listing:
+                display(self.widget)
+            return
+        display(HTML(workbook_style() + self.roadmap.value + self.heading))
+        display(w.VBox([*self.top.children, self.step_list]))
 
     def refresh_roadmap(self) -> None:
         from ..roadmap import part_states, roadmap_html
