@@ -17,6 +17,7 @@ from matplotlib import colormaps
 from matplotlib.colors import BoundaryNorm, ListedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from .content import Framework
 from .evidence.actions import LOW_POSITIVE
@@ -54,7 +55,9 @@ _HUB_WIDTH = 9.5  # inches: printed across A4 the 12-point labels stay at about 
 P = ParamSpec("P")
 
 
-def previous_markers(ax, points: list[tuple[float, float]], label: str, size: float = 120) -> None:
+def previous_markers(
+    ax, points: Sequence[tuple[float, float]], label: str, size: float = 120
+) -> None:
     """Last time's values as black-edged orange diamonds: one look for 'before' on every chart."""
     if points:
         ax.scatter(
@@ -300,7 +303,9 @@ def theme_spread_png(
     fig = Figure(figsize=(_HUB_WIDTH, 1.2 + legend + 0.7 * max(len(spread), 1)), dpi=110)
     ax = fig.subplots()
     left = [0] * len(spread)
-    segments = [(lv.number, colours[i], "") for i, lv in enumerate(framework.levels)]
+    segments: list[tuple[int | None, str, str]] = [
+        (lv.number, colours[i], "") for i, lv in enumerate(framework.levels)
+    ]
     segments.append((None, NOT_AGREED_COLOUR, "//"))
     for number, colour, hatch in segments:
         widths = [s.counts.get(number, 0) if number else s.not_agreed for s in spread]
@@ -334,7 +339,7 @@ def theme_spread_png(
     ax.set_xlim(0, total)
     ax.set_xlabel("Number of schools", fontsize=12)
     ax.tick_params(axis="x", labelsize=12)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="x", color="#DDDDDD", zorder=0)
     ax.spines[["top", "right"]].set_visible(False)
     if title:

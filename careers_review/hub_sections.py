@@ -265,7 +265,10 @@ def benchmarks(summary: HubSummary) -> Section:
     if frame.isna().all().all():
         message = "No school has completed the Gatsby Benchmark self-assessment."
         return Section("benchmarks", title, empty(message), frame=frame)
-    rows = [[escape(hub.label(s)), *(_percent(v) for v in frame.loc[s.id])] for s in hub.schools]
+    rows = [
+        [escape(hub.label(s)), *(_percent(v) for v in frame.loc[s.id].to_numpy(dtype=float))]
+        for s in hub.schools
+    ]
     medians = frame.median(skipna=True)
     rows.append(["<strong>Median</strong>", *(f"<strong>{_percent(v)}</strong>" for v in medians)])
     numbers = [str(b.number) for b in hub.framework.benchmarks]

@@ -44,9 +44,7 @@ class Chart:
 
     def html(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
-        return (
-            f"<img class='cr-chart' src='data:image/png;base64,{data}' alt='{escape(self.alt)}'>"
-        )
+        return f"<img class='cr-chart' src='data:image/png;base64,{data}' alt='{escape(self.alt)}'>"
 
 
 @dataclass(frozen=True)

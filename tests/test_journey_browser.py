@@ -32,9 +32,7 @@ def _open(browser, url: str):
     return page
 
 
-def test_each_page_marks_its_part_and_leads_to_the_next_for_the_same_school(
-    voila_server, browser
-):
+def test_each_page_marks_its_part_and_leads_to_the_next_for_the_same_school(voila_server, browser):
     page = _open(browser, f"{voila_server}/voila/render/{PARTS[0][0]}.ipynb?school={SCHOOL}")
     try:
         for index, (name, title) in enumerate(PARTS):

@@ -22,10 +22,12 @@ __all__ = [
     "SaveStatusView",
     "View",
     "download_link",
+    "field_error",
     "field_label",
     "lock_editing",
     "overlong",
     "section",
+    "text_area",
     "too_long",
 ]
 
@@ -57,6 +59,24 @@ WIDE_LABEL = {"description_width": "130px"}
 
 def section(title: str, intro: str = "") -> w.HTML:
     return w.HTML(f"<h2>{escape(title)}</h2>" + (f"<p>{escape(intro)}</p>" if intro else ""))
+
+
+def field_error(text: str) -> str:
+    return (
+        f"<span class='cr-field-error' style='color:#b00020'>{escape(text)}</span>" if text else ""
+    )
+
+
+def text_area(value: str, description: str, width: str = "520px", **extra: Any) -> w.Textarea:
+    return w.Textarea(
+        value,
+        description=description,
+        continuous_update=True,
+        rows=2,
+        style=extra.pop("style", {"description_width": "90px"}),
+        layout=w.Layout(width=width),
+        **extra,
+    )
 
 
 def download_link(filename: str, data: bytes, mime: str, label: str) -> str:

@@ -20,12 +20,12 @@ import ipywidgets as w
 
 from ..model import KPI, Action, Milestone, Priority
 from ..planning import action_problems, due_date_problem, lines, parse_number
-from .common import NoticesView
+from .common import NoticesView, field_error, text_area
 
 if TYPE_CHECKING:
     from .plan import PlanEditor
 
-__all__ = ["STATUS_CHOICES", "ActionRow", "KPIRow", "MilestoneRow", "PriorityEditor", "error"]
+__all__ = ["STATUS_CHOICES", "ActionRow", "KPIRow", "MilestoneRow", "PriorityEditor"]
 
 STATUS_CHOICES = [
     ("Not started", "not_started"),
@@ -35,24 +35,6 @@ STATUS_CHOICES = [
 ]
 _SMALL = {"description_width": "90px"}
 _BOX = {"border": "2px solid #0072B2", "padding": "10px", "margin": "8px 0"}
-
-
-def error(text: str) -> str:
-    return (
-        f"<span class='cr-field-error' style='color:#b00020'>{escape(text)}</span>" if text else ""
-    )
-
-
-def _text_area(value: str, description: str, width: str = "520px", **extra: Any) -> w.Textarea:
-    return w.Textarea(
-        value,
-        description=description,
-        continuous_update=True,
-        rows=2,
-        style=extra.pop("style", _SMALL),
-        layout=w.Layout(width=width),
-        **extra,
-    )
 
 
 class _Row:
@@ -92,7 +74,7 @@ class ActionRow(_Row):
         super().__init__(priority, action.id)
         self.new, self.saved_due = new, action.due_date
         self.due_problem = ""
-        self.what = _text_area(action.what, "Action", placeholder="What will be done")
+        self.what = text_area(action.what, "Action", placeholder="What will be done")
         self.owner = w.Text(
             action.owner,
             description="Owner",
@@ -111,7 +93,7 @@ class ActionRow(_Row):
             style=_SMALL,
             layout=w.Layout(width="520px"),
         )
-        self.measure = _text_area(
+        self.measure = text_area(
             action.success_measure, "Success measure", style={"description_width": "120px"}
         )
         for widget, field in (
@@ -149,7 +131,7 @@ class ActionRow(_Row):
         problems = [self.due_problem] if self.due_problem else []
         if action is not None:
             problems += action_problems(action)
-        self.message.value = error(" ".join(problems))
+        self.message.value = field_error(" ".join(problems))
 
     def show(self, action: Action) -> None:
         self.what.value, self.owner.value = action.what, action.owner
@@ -165,7 +147,7 @@ class MilestoneRow(_Row):
 
     def __init__(self, priority: PriorityEditor, milestone: Milestone) -> None:
         super().__init__(priority, milestone.id)
-        self.what = _text_area(milestone.what, "Milestone")
+        self.what = text_area(milestone.what, "Milestone")
         self.due = w.DatePicker(value=milestone.due_date, description="By", style=_SMALL)
         self.done = w.Checkbox(value=milestone.done, description="Reached", indent=False)
         for widget, field in ((self.what, "what"), (self.due, "due_date"), (self.done, "done")):
@@ -236,7 +218,7 @@ class KPIRow(_Row):
 
     def checked(self) -> None:
         bad = [name for name in self.FIELDS if name in self.bad]
-        self.message.value = error(
+        self.message.value = field_error(
             f"The {' and '.join(bad)} must be a number; not saved until it is." if bad else ""
         )
 
