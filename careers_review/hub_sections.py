@@ -265,10 +265,11 @@ def benchmarks(summary: HubSummary) -> Section:
     if frame.isna().all().all():
         message = "No school has completed the Gatsby Benchmark self-assessment."
         return Section("benchmarks", title, empty(message), frame=frame)
-    rows = [
-        [escape(hub.label(s)), *(_percent(v) for v in frame.loc[s.id].to_numpy(dtype=float))]
-        for s in hub.schools
-    ]
+    percents: dict[str, list[float]] = {
+        school: [float(v) for v in values]
+        for school, values in zip(frame.index, frame.to_numpy(dtype=float).tolist(), strict=True)
+    }
+    rows = [[escape(hub.label(s)), *(_percent(v) for v in percents[s.id])] for s in hub.schools]
     medians = frame.median(skipna=True)
     rows.append(["<strong>Median</strong>", *(f"<strong>{_percent(v)}</strong>" for v in medians)])
     numbers = [str(b.number) for b in hub.framework.benchmarks]

@@ -57,21 +57,10 @@ class SchoolResult:
 
 
 def _convert(notebook: Any, templates: str) -> bytes:
-    """An executed workbook as the report's HTML: outputs only, in the report template."""
-    from nbconvert import HTMLExporter
+    """An executed workbook as the report's HTML, made as the report export makes it."""
+    from .report import notebook_html
 
-    from .report import REPORT_TEMPLATE
-
-    exporter = HTMLExporter(
-        extra_template_basedirs=[templates],
-        template_name=REPORT_TEMPLATE,
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_markdown=True,
-    )
-    html, _ = exporter.from_notebook_node(notebook)
-    return html.encode("utf-8")
+    return notebook_html(notebook, templates).encode("utf-8")
 
 
 def run_school(job: SchoolJob) -> SchoolResult:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from .copies import workbook_folder
 from .errors import CareersReviewError, WorkbookError
@@ -26,6 +27,7 @@ __all__ = [
     "Section",
     "export_report",
     "html_to_pdf",
+    "notebook_html",
     "render_report",
     "report_sections",
     "show_governor_report",
@@ -62,8 +64,6 @@ def render_report(
     removed, moved or added a section there gets that report. With `revision`, the report is
     of that revision of the review."""
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
     from .workspace import open_workspace
 
@@ -99,9 +99,21 @@ def render_report(
                 f"review {review_id}: the report could not be built ({exc.ename}: {exc.evalue})"
             ) from None
         notebook = nbformat.read(executed, as_version=4)
+    html = notebook_html(notebook, name=f"{review.school_id} {review.academic_year}")
+    return html_to_pdf(html) if pdf else html.encode("utf-8")
+
+
+def notebook_html(
+    notebook: Any, templates: str | os.PathLike[str] | None = None, name: str = ""
+) -> str:
+    """An executed workbook as the report's HTML: its outputs only, in the report template,
+    for the report export and the batch alike. The page-only cells (the roadmap, the way on)
+    belong to the served page, not to the report governors read."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(
-        extra_template_basedirs=[str(find_templates())],
-        # The roadmap and the way on belong to the page, not to the report governors read.
+        extra_template_basedirs=[str(templates or find_templates())],
         preprocessors=[TagRemovePreprocessor(remove_cell_tags={PAGE_ONLY}, enabled=True)],
         template_name=REPORT_TEMPLATE,
         exclude_input=True,
@@ -109,10 +121,9 @@ def render_report(
         exclude_output_prompt=True,
         exclude_markdown=True,
     )
-    html, _ = exporter.from_notebook_node(
-        notebook, resources={"metadata": {"name": f"{review.school_id} {review.academic_year}"}}
-    )
-    return html_to_pdf(html) if pdf else html.encode("utf-8")
+    resources = {"metadata": {"name": name}} if name else None
+    html, _ = exporter.from_notebook_node(notebook, resources=resources)
+    return html
 
 
 def _snapshot(store: Store, review: Review) -> list[School | Review]:

@@ -185,6 +185,7 @@ def test_batch_with_one_failing_school(tmp_path, data_dir, capsys):
                 store.school(school).name.replace("'", "&#x27;") in html
                 or store.school(school).name in html
             )
+        assert "cr-roadmap" not in html  # the served page's roadmap is not part of a report
     assert not (out / "no-review-school" / "05_governor_report.html").exists()
     summary = (out / "hub_summary.html").read_text(encoding="utf-8")
     assert "Hub summary" in summary and "no-review-school" in summary
