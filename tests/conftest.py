@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -226,8 +227,10 @@ def open_every_step(page, timeout: float = 30_000) -> None:
 
 
 def step_toggle(page, title: str):
-    """The header button of the step with this title (its name is the title)."""
-    return page.locator(".cr-step-head").get_by_role("button", name=title, exact=True)
+    """The header button of the step with this title: its name is the title, after the
+    open-or-closed icon (a glyph of the icon font, which the name computed in Chromium holds)."""
+    name = re.compile(r"^[\ue000-\uf8ff\s]*" + re.escape(title) + r"$")
+    return page.locator(".cr-step-head").get_by_role("button", name=name)
 
 
 def open_step(page, title: str, timeout: float = 30_000):

@@ -494,16 +494,15 @@ def served(session_data_dir: Path, voila_server: str) -> str:
     return voila_server
 
 
-def _open(page, url: str, *, steps: bool = True) -> None:
-    """Open a page once its app is drawn; the heading shows the school's name as typed. On a
-    page of steps every step is then opened, as by a reader going through all of it."""
+def _open(page, url: str) -> None:
+    """Open a page once its app is drawn; the heading shows the school's name as typed. Every
+    step is then opened, as by a reader going through all of it."""
     page.goto(url)
     page.locator(".cr-save-status").first.wait_for(timeout=60_000)
     heading = page.locator("h1.cr-school-name")
     heading.wait_for(timeout=30_000)
     assert heading.inner_text() == SERVED_NAME
-    if steps:
-        open_every_step(page)
+    open_every_step(page)
 
 
 _PLANTED = "[onload*='__pwned'], [onerror*='__pwned'], img[src='x']"
@@ -617,7 +616,7 @@ def test_voila_pages_show_hostile_text_without_running_it(served, session_data_d
         _assert_nothing_ran(page)
 
         # Impact evaluation: the plan's KPIs in its tables, as text.
-        _open(page, pages.format("04_impact_evaluation"), steps=False)  # one long page
+        _open(page, pages.format("04_impact_evaluation"))
         table = page.locator("table.cr-kpi-table")
         table.wait_for(timeout=60_000)
         cells = table.locator("td").all_inner_texts()

@@ -9,6 +9,8 @@ import pytest
 
 from careers_review import Store
 
+from .conftest import open_step
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SCHOOL = "brackenridge-community-school"  # no review this year yet: the plan starts empty
@@ -34,19 +36,26 @@ def test_plan_with_two_priorities_survives_reload_and_downloads_as_excel(
     try:
         page.goto(url)
         page.locator(".cr-save-status").wait_for(timeout=60_000)
-        add = page.get_by_role("button", name="Add priority")
+        step = open_step(page, "Priorities and objectives")
+        add = step.get_by_role("button", name="Add priority")
         add.click()
-        page.locator(".cr-priority").first.wait_for()
+        priorities = step.locator(".cr-priority.cr-priority-objectives")
+        priorities.first.wait_for()
         add.click()
-        priorities = page.locator(".cr-priority")
         priorities.nth(1).wait_for()
         for index, title in enumerate(TITLES):
             priorities.nth(index).get_by_label("Priority", exact=True).fill(title)
-        first = priorities.nth(0)
+
+        # The next steps have a box for each priority, under the title just typed.
+        first = open_step(page, "Actions").locator(".cr-priority.cr-priority-actions").first
+        first.locator("h3", has_text=TITLES[0]).wait_for()
         first.get_by_role("button", name="Add action").click()
         first.locator(".cr-action").wait_for()
         first.get_by_label("Action", exact=True).fill("Book an employer talk for every tutor group")
         first.get_by_label("Owner", exact=True).fill("Careers Leader")
+        first = open_step(page, "Milestones and KPIs").locator(".cr-priority.cr-priority-measures")
+        first = first.first
+        first.locator("h3", has_text=TITLES[0]).wait_for()
         first.get_by_role("button", name="Add KPI").click()
         first.locator(".cr-kpi").wait_for()
         first.get_by_label("KPI", exact=True).fill("Pupils with an employer encounter")
@@ -65,15 +74,22 @@ def test_plan_with_two_priorities_survives_reload_and_downloads_as_excel(
 
         page.reload()
         page.locator(".cr-save-status").wait_for(timeout=60_000)
-        priorities = page.locator(".cr-priority")
+        priorities = open_step(page, "Priorities and objectives").locator(
+            ".cr-priority.cr-priority-objectives"
+        )
         priorities.nth(1).wait_for()
         shown = [
             priorities.nth(i).get_by_label("Priority", exact=True).input_value() for i in range(2)
         ]
         assert shown == TITLES
-        assert priorities.nth(0).get_by_label("Target", exact=True).input_value() == "95"
+        actions = open_step(page, "Actions").locator(".cr-priority.cr-priority-actions").first
+        assert actions.get_by_label("Owner", exact=True).input_value() == "Careers Leader"
+        measures = open_step(page, "Milestones and KPIs").locator(
+            ".cr-priority.cr-priority-measures"
+        )
+        assert measures.first.get_by_label("Target", exact=True).input_value() == "95"
 
-        page.get_by_role("button", name="Excel (.xlsx)").click()
+        open_step(page, "Downloads").get_by_role("button", name="Excel (.xlsx)").click()
         link = page.locator("a.cr-download")
         link.wait_for(timeout=30_000)
         with page.expect_download() as download:

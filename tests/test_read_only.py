@@ -30,6 +30,7 @@ from .conftest import (
     ROOT,
     SAMPLE,
     free_port,
+    open_step,
     run_cli,
     running,
     serve_command,
@@ -254,12 +255,14 @@ def test_serve_read_only_pages_open_the_store_read_only(data_dir, tmp_path, brow
                 status = tab.locator(".cr-save-status").first
                 status.wait_for(timeout=60_000)
                 assert status.inner_text() == "Read-only: changes are not saved"
-                theme = tab.locator(".cr-theme-header").first
-                theme.click()  # reading stays possible
-                evidence = tab.locator(".cr-theme").first.get_by_label("Evidence")
+                # Reading stays possible: steps and themes open, their boxes take no typing.
+                themes = open_step(tab, "The themes")
+                themes.locator(".cr-theme-header").first.click()
+                evidence = themes.locator(".cr-theme").first.get_by_label("Evidence")
                 evidence.wait_for(state="visible", timeout=30_000)
                 assert evidence.is_disabled()
-                assert tab.get_by_role("button", name="Add participant").is_disabled()
+                people = open_step(tab, "Who is taking part")
+                assert people.get_by_role("button", name="Add participant").is_disabled()
             finally:
                 tab.close()
         assert _contents(folder) == before

@@ -8,6 +8,8 @@ import pytest
 
 from careers_review import Store, default_framework
 
+from .conftest import open_step, step_toggle, wait_until_open
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 FW = default_framework()
@@ -16,7 +18,8 @@ URL = "/voila/render/02_internal_review.ipynb?school=" + SCHOOL
 
 
 def _open_theme(page, theme):
-    page.get_by_role("button", name=f"{theme.name}: ").click()
+    """Open the themes step (closed once every theme is agreed), then the theme's panel."""
+    open_step(page, "The themes").get_by_role("button", name=f"{theme.name}: ").click()
     panel = page.locator(f".cr-theme-{theme.id}")
     panel.wait_for(state="visible", timeout=30_000)
     return panel
@@ -77,7 +80,7 @@ def test_review_survives_reload_and_a_second_tab(voila_server, session_data_dir,
         panel = _open_theme(page, changed)
         assert panel.get_by_label("Notes").input_value() == "Added from the second tab"
         assert panel.get_by_label("Evidence").input_value() == f"Evidence agreed for {changed.name}"
-        assert page.locator(".cr-summary img").count() == 1
+        assert open_step(page, "The summary").locator(".cr-summary img").count() == 1
     finally:
         page.close()
         other.close()
@@ -93,7 +96,15 @@ def test_theme_is_chosen_with_the_keyboard_alone(voila_server, session_data_dir,
     try:
         page.goto(f"{voila_server}/voila/render/02_internal_review.ipynb?school={school}")
         page.locator(".cr-save-status").wait_for(timeout=60_000)
-        header = page.get_by_role("button", name=f"{theme.name}: ")
+        # The themes step is closed when every theme is agreed: its header opens it.
+        toggle = step_toggle(page, "The themes")
+        step = page.locator(".cr-step").filter(has=toggle)
+        step.wait_for(timeout=30_000)
+        if "cr-step-open" not in (step.get_attribute("class") or "").split():
+            toggle.focus()
+            page.keyboard.press("Enter")
+        wait_until_open(step)
+        header = step.get_by_role("button", name=f"{theme.name}: ")
         header.focus()
         page.keyboard.press("Enter")
         panel = page.locator(f".cr-theme-{theme.id}")
@@ -129,7 +140,8 @@ def test_export_report_downloads_a_pdf(voila_server, browser, tmp_path):
     try:
         page.goto(f"{voila_server}/voila/render/02_internal_review.ipynb?school={school}")
         page.locator(".cr-save-status").wait_for(timeout=60_000)
-        page.get_by_role("button", name="Export report").click()
+        step = open_step(page, "The report for governors")
+        step.get_by_role("button", name="Export report").click()
         link = page.locator(".cr-report-export a.cr-download").first
         link.wait_for(timeout=90_000)
         with page.expect_download() as download:

@@ -10,6 +10,8 @@ import pytest
 
 from careers_review import Store, default_framework
 
+from .conftest import open_step
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 FW = default_framework()
@@ -44,6 +46,19 @@ def _wait_for(check, what: str, seconds: float = 15):
         time.sleep(0.2)
 
 
+def _actions(page):
+    """The first priority's box in the Actions step, the step opened."""
+    return open_step(page, "Actions").locator(".cr-priority.cr-priority-actions").first
+
+
+def _theme_panel(page, theme):
+    """The theme's panel, opened in the themes step (closed once every theme is agreed)."""
+    open_step(page, "The themes").get_by_role("button", name=f"{theme.name}: ").click()
+    panel = page.locator(f".cr-theme-{theme.id}")
+    panel.wait_for(state="visible", timeout=30_000)
+    return panel
+
+
 def _saved(page) -> None:
     _wait_for(
         lambda: page.locator(".cr-save-status").first.inner_text().startswith("Saved"),
@@ -58,16 +73,34 @@ def test_two_tabs_add_different_actions_and_both_are_kept_and_shown(
     two = _open(browser, voila_server, "03_strategic_plan.ipynb", PLAN_SCHOOL)
     try:
         before = len(_latest(session_data_dir, PLAN_SCHOOL).plan.priorities[0].actions)
+        # Both people open the Actions step (closed: every priority has actions), then each
+        # adds an action in turn, whether or not their tab shows the other's yet.
+        steps = {page: _actions(page) for page in (one, two)}
         for page, what in ((one, "Action added in tab one"), (two, "Action added in tab two")):
-            first = page.locator(".cr-priority").first
+            first = steps[page]
+            rows = first.locator(".cr-action")
+            had = rows.count()
             first.get_by_role("button", name="Add action").click()
-            boxes = first.get_by_label("Action", exact=True)
-            _wait_for(lambda b=boxes: b.count() >= before + 1, "no new action row")
-            boxes.nth(boxes.count() - 1).fill(what)
-            owners = first.get_by_label("Owner", exact=True)
-            owners.nth(owners.count() - 1).fill("Careers Leader")
-        dates = one.locator(".cr-priority").first.locator(".cr-action input[type=date]")
-        dates.nth(dates.count() - 1).fill("2027-03-15")  # a date saves as it is set, too
+
+            def added(r=rows, n=had):  # the tab's new row: empty, at the end
+                count = r.count()
+                last = r.nth(count - 1).get_by_label("Action", exact=True)
+                return count >= max(n, before) + 1 and last.input_value() == ""
+
+            _wait_for(added, "no new action row")
+            row = rows.nth(rows.count() - 1)
+            row.get_by_label("Action", exact=True).fill(what)
+            row.get_by_label("Owner", exact=True).fill("Careers Leader")
+
+            def stored(w=what):  # before the other adds: it is never shown there still empty
+                actions = _latest(session_data_dir, PLAN_SCHOOL).plan.priorities[0].actions
+                return w in [a.what for a in actions]
+
+            _wait_for(stored, "the new action was not saved")
+        boxes = steps[one].get_by_label("Action", exact=True)
+        texts = [boxes.nth(i).input_value() for i in range(boxes.count())]
+        row = steps[one].locator(".cr-action").nth(texts.index("Action added in tab one"))
+        row.locator("input[type=date]").fill("2027-03-15")  # a date saves as it is set, too
         _saved(one), _saved(two)
 
         def both_stored():
@@ -82,7 +115,7 @@ def test_two_tabs_add_different_actions_and_both_are_kept_and_shown(
         for page in (one, two):
 
             def shown(p=page):
-                boxes = p.locator(".cr-priority").first.get_by_label("Action", exact=True)
+                boxes = _actions(p).get_by_label("Action", exact=True)
                 texts = {boxes.nth(i).input_value() for i in range(boxes.count())}
                 return {"Action added in tab one", "Action added in tab two"} <= texts
 
@@ -104,10 +137,7 @@ def test_the_same_evidence_typed_in_two_tabs_gives_a_notice_in_both(
     try:
         texts = ["Evidence from the head's laptop", "Evidence from the careers leader's laptop"]
         for page, text in zip(pages, texts, strict=True):
-            page.get_by_role("button", name=f"{theme.name}: ").click()
-            panel = page.locator(f".cr-theme-{theme.id}")
-            panel.wait_for(state="visible", timeout=30_000)
-            panel.get_by_label("Evidence").fill(text)
+            _theme_panel(page, theme).get_by_label("Evidence").fill(text)
             _saved(page)
         for page in pages:
             notice = page.locator(".cr-notice-item")
@@ -125,9 +155,7 @@ def test_the_same_evidence_typed_in_two_tabs_gives_a_notice_in_both(
         assert set(texts) <= history
 
         # The third tab, never touched, shows a change made in another within 5 s.
-        third.get_by_role("button", name=f"{theme.name}: ").click()
-        panel = third.locator(f".cr-theme-{theme.id}")
-        panel.wait_for(state="visible", timeout=30_000)
+        panel = _theme_panel(third, theme)
         started = time.monotonic()
         pages[0].locator(f".cr-theme-{theme.id}").get_by_label("Notes").fill("Seen in tab three")
         _wait_for(
@@ -145,7 +173,7 @@ def test_an_encounter_count_is_saved_as_it_is_typed(voila_server, session_data_d
     page = _open(browser, voila_server, "01_leadership_foundations.ipynb", FOUNDATIONS_SCHOOL)
     try:
         phase = next(k for k in FW.statutory.provider_access.key_phases if k.id == "y10_11")
-        box = page.get_by_label(phase.name, exact=True)
+        box = open_step(page, "Statutory duties").get_by_label(phase.name, exact=True)
         box.click()
         box.press("Control+a")
         box.press_sequentially("4")  # and stay in the box: no Tab, no Enter
@@ -162,6 +190,7 @@ def test_an_encounter_count_is_saved_as_it_is_typed(voila_server, session_data_d
         assert box.evaluate("element => element === document.activeElement")
         page.reload()
         page.locator(".cr-save-status").first.wait_for(timeout=60_000)
-        assert page.get_by_label(phase.name, exact=True).input_value() == "4"
+        box = open_step(page, "Statutory duties").get_by_label(phase.name, exact=True)
+        assert box.input_value() == "4"
     finally:
         page.close()

@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..sections import PLAIN_TEXT
 from .steps import Step, Workbook, workbook_style
 
 __all__ = ["StartHere"]
@@ -72,7 +73,10 @@ class StartHere(Workbook):
         school = self.app.session.document
         self.status = SaveStatusView(self.app.session)
         self.app.session.listen(lambda what: self.status.refresh())
-        self.heading = f"<h1 class='cr-school-name'>{escape(school.name)}</h1>"
+        # Marked plain text, so that a '$' in the name is never typeset as maths.
+        self.heading = (
+            f"<div class='{PLAIN_TEXT}'><h1 class='cr-school-name'>{escape(school.name)}</h1></div>"
+        )
         return [self.status.widget]
 
     def _ipython_display_(self) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..roadmap import href, next_part, part, part_states, roadmap_html, steps_html
+from ..sections import PLAIN_TEXT
 from .common import STYLE
 
 __all__ = ["Step", "Workbook", "workbook_style"]
@@ -141,7 +142,8 @@ class Workbook:
         app = self.app
         session = app.session
         title = (
-            f"<h1 class='cr-school-name'>{escape(session.school.name)}</h1>"
+            f"<div class='{PLAIN_TEXT}'><h1 class='cr-school-name'>"
+            f"{escape(session.school.name)}</h1></div>"
             f"<p class='cr-muted'>{escape(part(self.part_key).title)} · academic year "
             f"{escape(session.review.academic_year)}</p>"
         )

@@ -248,7 +248,7 @@ class InternalReview(ReviewWorkbook):
             "history",
             "Earlier versions",
             lambda: self.app.history.widget,
-            summary=lambda: f"{len(self.session.revisions())} saved versions",
+            summary=lambda: count(len(self.session.revisions()), "saved version"),
             done=lambda: True,
         )
 
