@@ -91,14 +91,21 @@ def test_step_list_jumps_to_a_step_and_closed_steps_keep_pages_short(voila_serve
             assert listed.count() == steps.count() >= 3, name
             last = listed.nth(listed.count() - 1)
             target = last.get_attribute("href")
-            last.click()
             anchor = page.locator(target)
-            page.wait_for_function(
+            anchor.wait_for(state="attached", timeout=30_000)  # the page is drawn
+            in_view = (
                 "(id) => { const r = document.querySelector(id).getBoundingClientRect();"
-                " return r.top >= 0 && r.top < window.innerHeight; }",
-                arg=target,
-                timeout=10_000,
+                " return r.top >= 0 && r.top < window.innerHeight; }"
             )
+            assert not page.evaluate(in_view, target), f"{name}: the last step starts in view"
+            for attempt in range(3):  # widgets still drawing can move the page under a click
+                last.click()
+                try:
+                    page.wait_for_function(in_view, arg=target, timeout=5_000)
+                    break
+                except Exception as exc:
+                    if attempt == 2:
+                        raise AssertionError(f"{name}: {target} not brought into view") from exc
             assert anchor.is_visible() or anchor.count() == 1
             opened = page.locator(".cr-step-open > .cr-step-head .cr-step-toggle")
             for _ in range(steps.count()):
