@@ -25,6 +25,7 @@ __all__ = [
     "Bar",
     "Part",
     "PartState",
+    "evidence_found",
     "href",
     "next_link",
     "next_part",
@@ -84,7 +85,8 @@ def href(target: Part, school_id: str) -> str:
     return f"{target.workbook}.ipynb{query}"
 
 
-def _evidence_found(data_dir: Path | None, school_id: str) -> tuple[int, int]:
+def evidence_found(data_dir: Path | None, school_id: str) -> tuple[int, int]:
+    """How many of the evidence files the impact evaluation reads a school's folder holds."""
     from .evidence.gather import EvidenceFiles, discover_evidence
     from .workspace import EVIDENCE_FOLDER
 
@@ -116,9 +118,12 @@ def part_states(
     academic_year: str = "",
     today: date | None = None,
     review: Review | None = None,
+    evidence: tuple[int, int] | None = None,
 ) -> list[PartState]:
     """Each part's state for a school's review of a year (this year's unless given). A page
-    that holds the review passes it, so the bar shows what is on screen, saved or not."""
+    that holds the review passes it, so the bar shows what is on screen, saved or not; a page
+    that redraws the bar on every save passes the evidence count it made once (`evidence_found`),
+    so that a save does not read the evidence folder again."""
     today = today or date.today()
     year = academic_year or academic_year_for(today)
     if review is None:
@@ -144,7 +149,7 @@ def part_states(
         count = len(review.plan.priorities)
         words = "1 priority" if count == 1 else f"{count} priorities"
         states.append(PartState(PARTS[3], words if count else "no priorities yet", count > 0))
-    found, total = _evidence_found(store.data_dir, school.id)
+    found, total = evidence or evidence_found(store.data_dir, school.id)
     states.append(PartState(PARTS[4], f"{found} of {total} evidence files", found == total))
     ready = review is not None and profile(review, framework).agreed > 0
     states.append(PartState(PARTS[5], "ready to export" if ready else "after the review", ready))

@@ -35,7 +35,6 @@ class StartHere(Workbook):
     part_key = "start"
 
     def __init__(self, school_id: str = "", data_dir: str = "", framework: str = "") -> None:
-        self.data_dir, self.framework_path = data_dir, framework
         self.listing = ""
         super().__init__(school_id, data_dir, framework)
 
@@ -100,8 +99,8 @@ class StartHere(Workbook):
         states = part_states(session.store, self.app.workspace.framework, session.document)
         self.roadmap.value = roadmap_html(states, self.part_key, self.school_id)
 
-    def _html_step(self, key: str, title: str, html: Any, summary: str = "") -> Step:
-        return self.step(key, title, lambda: w.HTML(html()), summary=lambda: summary)
+    def _html_step(self, key: str, title: str, html: Any) -> Step:
+        return self.step(key, title, lambda: w.HTML(html()))
 
     def profile(self) -> Step:
         return self.step(

@@ -17,7 +17,15 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..roadmap import href, next_part, part, part_states, roadmap_html, steps_html
+from ..roadmap import (
+    evidence_found,
+    href,
+    next_part,
+    part,
+    part_states,
+    roadmap_html,
+    steps_html,
+)
 from ..sections import PLAIN_TEXT
 from .common import STYLE
 
@@ -113,6 +121,7 @@ class Workbook:
 
     def __init__(self, school_id: str, data_dir: str = "", framework: str = "") -> None:
         self.app: Any = None
+        self._evidence: tuple[int, int] | None = None
         self.steps: list[Step] = []
         self.school_id = ""
         self.roadmap = w.HTML()
@@ -172,29 +181,23 @@ class Workbook:
 
     def refresh_roadmap(self) -> None:
         session = self.app.session
+        if self._evidence is None:  # the folder is read once a page, not at every save
+            self._evidence = evidence_found(session.store.data_dir, self.school_id)
         states = part_states(
             session.store,
             session.framework,
             session.school,
             academic_year=session.review.academic_year,
             review=session.review,
+            evidence=self._evidence,
         )
         self.roadmap.value = roadmap_html(states, self.part_key, self.school_id)
 
     # -- the steps the cells ask for -----------------------------------------------------
 
-    def step(
-        self,
-        key: str,
-        title: str,
-        build: Callable[[], w.Widget],
-        *,
-        summary: Callable[[], str] = lambda: "",
-        done: Callable[[], bool] = lambda: False,
-        frame: Callable[[], Any] | None = None,
-    ) -> Step:
+    def step(self, key: str, title: str, build: Callable[[], w.Widget], **options: Any) -> Step:
         """A step of this page, listed at the top; shown once the school is open."""
-        made = Step(key, title, build, summary=summary, done=done, frame=frame)
+        made = Step(key, title, build, **options)  # summary, done, frame: as Step takes them
         self.steps = [s for s in self.steps if s.key != key] + [made]
         self.step_list.value = steps_html([(s.key, s.title) for s in self.steps])
         if self.app is not None:
