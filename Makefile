@@ -28,7 +28,12 @@ app: $(VENV)/.installed-app
 	   sample_data/evidence/ks5_destinations_sample.csv $(SAMPLE_EVIDENCE)/
 	$(BIN)/careers-review serve --data-dir $(DATA) --port $(PORT)
 
-test: $(VENV)/.installed-test
+# axe-core, which the browser tests run in each page to find accessibility faults.
+AXE = $(VENV)/node/node_modules/axe-core/axe.min.js
+$(AXE): | $(BIN)/python
+	npm install --no-audit --no-fund --silent --prefix $(VENV)/node axe-core@4.10.3
+
+test: $(VENV)/.installed-test $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

@@ -33,10 +33,12 @@ __all__ = [
     "CURRENT_COLOUR",
     "NOT_AGREED_COLOUR",
     "PREVIOUS_COLOUR",
+    "benchmark_scores_alt",
     "benchmark_scores_png",
     "kpi_progress_png",
     "level_colours",
     "levels_heatmap_png",
+    "maturity_profile_alt",
     "maturity_profile_png",
     "plain_text",
     "png_bytes",
@@ -143,22 +145,23 @@ def maturity_profile_png(
 def benchmark_scores_png(
     scores: list, *, title: str = "", previous_label: str = "Last review"
 ) -> bytes:
-    """% of criteria achieved per Gatsby Benchmark, with last review's % as diamonds."""
+    """% of assessed criteria achieved per Gatsby Benchmark, last review's % as diamonds; a
+    benchmark with nothing assessed yet says so instead of showing an empty bar."""
     fig = Figure(figsize=(11, 1.2 + 0.6 * len(scores)), dpi=110)
     ax = fig.subplots()
     rows = list(range(len(scores)))[::-1]
     ax.barh(
         rows,
-        [s.percent for s in scores],
+        [s.percent or 0 for s in scores],
         height=0.55,
         color=CURRENT_COLOUR,
         label="Achieved now",
         zorder=2,
     )
     for row, score in zip(rows, scores, strict=True):
-        ax.text(
-            min(score.percent, 88) + 1.5, row, f"{score.percent:.0f}%", va="center", fontsize=12
-        )
+        at = 1.5 if score.percent is None else min(score.percent, 88) + 1.5
+        colour = "#444444" if score.percent is None else "black"
+        ax.text(at, row, score.percent_text, va="center", fontsize=12, color=colour)
     before = [
         (s.previous_percent, row)
         for s, row in zip(scores, rows, strict=True)
@@ -167,13 +170,56 @@ def benchmark_scores_png(
     previous_markers(ax, before, previous_label, size=110)
     ax.set_yticks(rows, [f"{s.number} {s.name}" for s in scores], fontsize=12)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of criteria achieved", fontsize=12)
+    ax.set_xlabel("% of the criteria assessed that are achieved", fontsize=12)
     ax.grid(axis="x", color="#DDDDDD", zorder=0)
     ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title, fontsize=15, loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.15), ncol=2, fontsize=12, frameon=False)
     return png_bytes(fig)
+
+
+def benchmark_scores_alt(scores: list, *, previous_label: str = "") -> str:
+    """What the benchmark chart shows, in words: each benchmark's % (or "not assessed") and,
+    with a previous review, its %, for those who cannot see the chart."""
+    now = "; ".join(f"{s.number} {s.name} {s.percent_text}" for s in scores)
+    assessed = sum(s.assessed for s in scores)
+    total = sum(s.total for s in scores)
+    text = (
+        f"Gatsby Benchmarks, % of the criteria assessed that are achieved "
+        f"({assessed} of {total} criteria assessed): {now}."
+    )
+    earlier = [s for s in scores if s.previous_percent is not None]
+    if previous_label and earlier:
+        text += f" {previous_label}: " + "; ".join(
+            f"{s.number} {s.previous_percent:.0f}%" for s in earlier
+        )
+        text += "."
+    return text
+
+
+def maturity_profile_alt(
+    framework: Framework,
+    levels: dict[str, int | None],
+    previous: dict[str, int | None] | None = None,
+    *,
+    current_label: str = "This review",
+    previous_label: str = "Last review",
+) -> str:
+    """What the maturity chart shows, in words: each theme's level of the scale now and, with
+    a previous review, then; "not agreed yet" where a theme has no level."""
+    top = len(framework.levels)
+
+    def said(found: dict[str, int | None]) -> str:
+        return "; ".join(
+            f"{t.name} {found[t.id]} of {top}" if found.get(t.id) else f"{t.name} not agreed yet"
+            for t in framework.themes
+        )
+
+    text = f"Maturity level per theme, {current_label}: {said(levels)}."
+    if previous and any(previous.values()):
+        text += f" {previous_label}: {said(previous)}."
+    return text
 
 
 # -- the hub summary's charts ------------------------------------------------------------

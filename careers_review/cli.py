@@ -101,6 +101,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             framework=workspace.framework,
             framework_file=args.framework,
             revision=args.revision,
+            include_notes=args.include_notes,
         )
     except DamagedRevisionError as exc:
         if (exc.kind, exc.key) != ("review", args.review):
@@ -327,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="export revision N of the review instead of its latest "
         "(the store is only read, so this works on a backup or a read-only mount)",
+    )
+    exp.add_argument(
+        "--include-notes",
+        action="store_true",
+        help="put the team's notes on each theme into the governor report (left out by default)",
     )
     exp.set_defaults(run=_cmd_export)
 

@@ -195,11 +195,13 @@ def export_review(
     framework: Framework | None = None,
     framework_file: str | os.PathLike[str] | None = None,
     revision: int | None = None,
+    include_notes: bool = False,
 ) -> Path:
     """Write a review to a file whose extension picks the format; the file appears whole or not
     at all. The plan formats name themes and benchmarks from `framework` (default: built-in);
     the report runs in a kernel of its own, which loads `framework_file` when one is given.
-    `revision` exports that revision of the review instead of its latest."""
+    `revision` exports that revision of the review instead of its latest; the report holds
+    the team's notes on the themes only with `include_notes`."""
     destination = Path(destination)
     suffix = destination.suffix.lower()
     if suffix not in EXPORTERS:
@@ -214,7 +216,12 @@ def export_review(
         from .report import export_report  # runs the report workbook in its own kernel
 
         return export_report(
-            store.data_dir, review.id, destination, framework=framework_file, revision=revision
+            store.data_dir,
+            review.id,
+            destination,
+            framework=framework_file,
+            revision=revision,
+            include_notes=include_notes,
         )
     from .content import default_framework
     from .exports import write_plan  # Excel and Word libraries load only when asked for

@@ -246,7 +246,7 @@ def hub_benchmarks(hub: Hub) -> pd.DataFrame:
             hub.framework.benchmarks, benchmark_scores(review, hub.framework), strict=True
         ):
             assessed = any(review.gatsby.get(c.id) for c in benchmark.criteria)
-            row.append(score.percent if assessed and score.total else float("nan"))
+            row.append(score.percent if assessed and score.percent is not None else float("nan"))
         rows.append(row)
     frame = pd.DataFrame(rows, index=[s.id for s in hub.schools], columns=numbers, dtype=float)
     frame.index.name, frame.columns.name = "school_id", "benchmark"

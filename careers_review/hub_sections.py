@@ -104,7 +104,7 @@ def cover(summary: HubSummary) -> Section:
     if batch is not None:
         done = ", ".join(f"{n} {escape(s)}" for s, n in sorted(batch.statuses.items()))
         rows.append(["Batch", done or "no schools recorded"])
-    html += table(["", ""], rows, "cr-cover")
+    html += table((), rows, "cr-cover", row_headers=True)
     if hub.problems:
         items = "".join(f"<li>{escape(p)}</li>" for p in hub.problems)
         html += (
@@ -269,18 +269,38 @@ def benchmarks(summary: HubSummary) -> Section:
         school: [float(v) for v in values]
         for school, values in zip(frame.index, frame.to_numpy(dtype=float).tolist(), strict=True)
     }
-    rows = [[escape(hub.label(s)), *(_percent(v) for v in percents[s.id])] for s in hub.schools]
+    criteria = sum(len(b.criteria) for b in hub.framework.benchmarks)
+    rows = [
+        [
+            escape(hub.label(s)),
+            *(_percent(v) for v in percents[s.id]),
+            escape(_assessed(hub, s.id, criteria)),
+        ]
+        for s in hub.schools
+    ]
     medians = frame.median(skipna=True)
-    rows.append(["<strong>Median</strong>", *(f"<strong>{_percent(v)}</strong>" for v in medians)])
+    rows.append(
+        ["<strong>Median</strong>", *(f"<strong>{_percent(v)}</strong>" for v in medians), ""]
+    )
     numbers = [str(b.number) for b in hub.framework.benchmarks]
     key = "".join(f"<li>{b.number}. {escape(b.name)}</li>" for b in hub.framework.benchmarks)
     html = (
-        "<p>% of each benchmark's criteria achieved in each school's latest review; — where "
-        "none of its criteria were assessed.</p>"
-        + table(["School", *numbers], rows, "cr-hub-benchmarks", first="32%")
+        "<p>% of the criteria assessed that are achieved, per benchmark, in each school's "
+        "latest review; — where none of its criteria were assessed. The last column says how "
+        "many of the criteria each school has assessed.</p>"
+        + table(["School", *numbers, "Criteria assessed"], rows, "cr-hub-benchmarks", first="28%")
         + f"<ul class='cr-benchmark-key'>{key}</ul>"
     )
     return Section("benchmarks", title, html, frame=frame)
+
+
+def _assessed(hub: Hub, school_id: str, criteria: int) -> str:
+    """ "x of y" criteria a school's latest review assessed ("no review" without one)."""
+    review = hub.review(school_id)
+    if review is None:
+        return "no review"
+    ids = {c.id for b in hub.framework.benchmarks for c in b.criteria}
+    return f"{sum(1 for i in ids if review.gatsby.get(i))} of {criteria}"
 
 
 def _listed(items: Iterable[str]) -> str:

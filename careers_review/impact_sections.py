@@ -79,7 +79,7 @@ __all__ = [
 
 IMPACT_STYLE = """
 <style>
-.cr-impact table { border-collapse: collapse; margin: 0.4em 0 0.8em; font-size: 14px; }
+.cr-impact table { border-collapse: collapse; margin: 0.4em 0 0.8em; font-size: 16px; }
 div.cr-impact table.cr-t th, div.cr-impact table.cr-t td { border: 1px solid #ccc;
   padding: 3px 7px; text-align: left; vertical-align: top; }
 div.cr-impact table.cr-t td.cr-num { text-align: right; }

@@ -37,16 +37,21 @@ REPORT_WORKBOOK = "05_governor_report.ipynb"
 REPORT_TEMPLATE = "careers_report"
 #: Cells with this tag show on the served page only (the roadmap), never in the report.
 PAGE_ONLY = "cr-page-only"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def show_governor_report(
-    school_id: str, data_dir: str = "", framework: str = "", review_id: str = ""
+    school_id: str,
+    data_dir: str = "",
+    framework: str = "",
+    review_id: str = "",
+    include_notes: bool = False,
 ) -> None:
     """Display every section of the report in order, as the report workbook once did in one
     cell: copies of that workbook kept in a data directory still call this."""
     from IPython.display import display
 
-    report = governor_report(school_id, data_dir, framework, review_id)
+    report = governor_report(school_id, data_dir, framework, review_id, include_notes)
     for section in SECTIONS:
         display(section(report))
 
@@ -58,11 +63,13 @@ def render_report(
     framework: str | os.PathLike[str] | None = None,
     pdf: bool = False,
     revision: int | None = None,
+    include_notes: bool = False,
 ) -> bytes:
     """Run the report workbook with Papermill and convert it: HTML, or PDF through WeasyPrint.
     The workbook is the data directory's own copy when it has one, so a careers leader who
     removed, moved or added a section there gets that report. With `revision`, the report is
-    of that revision of the review."""
+    of that revision of the review. The team's notes on the themes are left out unless
+    `include_notes`: the report is for governors."""
     import nbformat
 
     from .workspace import open_workspace
@@ -90,6 +97,9 @@ def render_report(
                     "review_id": review.id,
                     "data_dir": str(report_data),
                     "framework": str(report_framework or ""),
+                    # Only when asked for: a workbook copy from before the choice existed
+                    # still makes the report, without a warning about a parameter it lacks.
+                    **({"include_notes": True} if include_notes else {}),
                 },
                 cwd=workbooks,
                 kernel_arguments=QUIET_KERNEL,
@@ -114,7 +124,10 @@ def notebook_html(
 
     exporter = HTMLExporter(
         extra_template_basedirs=[str(templates or find_templates())],
-        preprocessors=[TagRemovePreprocessor(remove_cell_tags={PAGE_ONLY}, enabled=True)],
+        preprocessors=[
+            TagRemovePreprocessor(remove_cell_tags={PAGE_ONLY}, enabled=True),
+            _static_outputs,
+        ],
         template_name=REPORT_TEMPLATE,
         exclude_input=True,
         exclude_input_prompt=True,
@@ -124,6 +137,18 @@ def notebook_html(
     resources = {"metadata": {"name": name}} if name else None
     html, _ = exporter.from_notebook_node(notebook, resources=resources)
     return html
+
+
+def _static_outputs(notebook: Any, resources: Any) -> tuple[Any, Any]:
+    """Keep the static HTML of outputs that are also live widgets on the served page (a
+    report holds no widgets: they would export blank), and drop the stored widget state."""
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", ()):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "text/html" in data:
+                del data[WIDGET_VIEW]
+    return notebook, resources
 
 
 def _snapshot(store: Store, review: Review) -> list[School | Review]:
@@ -171,11 +196,19 @@ def export_report(
     *,
     framework: str | os.PathLike[str] | None = None,
     revision: int | None = None,
+    include_notes: bool = False,
 ) -> Path:
     """Write the report as .html or .pdf, whole or not at all."""
     destination = Path(destination)
     pdf = destination.suffix.lower() == ".pdf"
     return atomic_write_bytes(
         destination,
-        render_report(data_dir, review_id, framework=framework, pdf=pdf, revision=revision),
+        render_report(
+            data_dir,
+            review_id,
+            framework=framework,
+            pdf=pdf,
+            revision=revision,
+            include_notes=include_notes,
+        ),
     )

@@ -21,7 +21,15 @@ from .errors import InputError
 from .model import Review, School
 from .sections import Chart, Section, empty, table, text
 from .store import Store
-from .summary import Profile, benchmark_scores, change_since, levels, profile, provider_access
+from .summary import (
+    Profile,
+    benchmark_scores,
+    change_since,
+    criteria_assessed,
+    levels,
+    profile,
+    provider_access,
+)
 
 __all__ = [
     "SECTIONS",
@@ -60,6 +68,8 @@ class GovernorReport:
     previous: Review | None
     framework: Framework
     profile: Profile
+    #: Whether the team's own notes on each theme are printed: off unless the team asks.
+    include_notes: bool = False
 
     @property
     def previous_label(self) -> str:
@@ -68,9 +78,15 @@ class GovernorReport:
 
 
 def load_governor_report(
-    store: Store, framework: Framework, school_id: str, review_id: str = ""
+    store: Store,
+    framework: Framework,
+    school_id: str,
+    review_id: str = "",
+    *,
+    include_notes: bool = False,
 ) -> GovernorReport:
-    """The report of a school's review (its latest when no review is named)."""
+    """The report of a school's review (its latest when no review is named); the team's notes
+    on the themes are in it only with `include_notes`."""
     school = store.school(school_id)
     review = store.review(review_id) if review_id else store.latest_review(school_id)
     if review is None:
@@ -78,11 +94,17 @@ def load_governor_report(
     if review.school_id != school.id:
         raise InputError(f"review {review.id}: belongs to {review.school_id}, not {school_id}")
     previous = store.previous_review(review)
-    return GovernorReport(school, review, previous, framework, profile(review, framework))
+    return GovernorReport(
+        school, review, previous, framework, profile(review, framework), include_notes
+    )
 
 
 def governor_report(
-    school_id: str, data_dir: str = "", framework: str = "", review_id: str = ""
+    school_id: str,
+    data_dir: str = "",
+    framework: str = "",
+    review_id: str = "",
+    include_notes: bool = False,
 ) -> GovernorReport:
     """Load the report for a workbook: the data directory is opened read-only (so a backup or a
     read-only mount will do) and closed again before anything is shown."""
@@ -90,7 +112,9 @@ def governor_report(
 
     workspace = open_workspace(data_dir or None, framework or None, create=False, read_only=True)
     try:
-        return load_governor_report(workspace.store, workspace.framework, school_id, review_id)
+        return load_governor_report(
+            workspace.store, workspace.framework, school_id, review_id, include_notes=include_notes
+        )
     finally:
         workspace.close()
 
@@ -104,7 +128,7 @@ def cover(report: GovernorReport) -> Section:
         f"<p class='cr-report-date'>Academic year {escape(review.academic_year)} · review held on "
         f"{review.review_date:%-d %B %Y}</p>"
         + table(
-            ["", ""],
+            (),
             [
                 ["URN", escape(school.urn) or "—"],
                 ["Careers Leader", text(school.careers_leader.name) or "—"],
@@ -113,6 +137,7 @@ def cover(report: GovernorReport) -> Section:
                 ["Themes agreed", f"{result.agreed} of {result.total}"],
             ],
             "cr-cover",
+            row_headers=True,
         )
     )
     return Section("cover", "", html)
@@ -135,7 +160,7 @@ def participants(report: GovernorReport) -> Section:
 
 def maturity_profile(report: GovernorReport) -> Section:
     """The agreed level of each theme, beside the last review's, as a table and a chart."""
-    from .charts import maturity_profile_png  # matplotlib: only when drawn
+    from .charts import maturity_profile_alt, maturity_profile_png  # matplotlib: when drawn
 
     review, previous, framework = report.review, report.previous, report.framework
     result = report.profile
@@ -150,35 +175,38 @@ def maturity_profile(report: GovernorReport) -> Section:
         columns=["theme", "level", "level name", "previous level", "change"],
     )
     rows = [
-        [escape(t.name), escape(t.level_name), _MOVED.get(moved[t.theme_id], "—")]
+        [
+            escape(t.name),
+            "Not assessed yet" if t.level is None else escape(t.level_name),
+            _MOVED.get(moved[t.theme_id], "—"),
+        ]
         for t in result.themes
     ]
     charts: tuple[Chart, ...] = ()
     if result.agreed:
+        now, labels = (
+            levels(review, framework),
+            {
+                "previous_label": report.previous_label,
+                "current_label": f"Review {review.academic_year}",
+            },
+        )
         png = maturity_profile_png(
             framework,
-            levels(review, framework),
+            now,
             before or None,
             title=f"Maturity profile {review.academic_year}",
-            previous_label=report.previous_label,
-            current_label=f"Review {review.academic_year}",
+            **labels,
         )
-        alt = (
-            f"Bar chart of the agreed level, 1 to {len(framework.levels)}, for each of the "
-            f"{len(result.themes)} themes"
-            + (
-                f", with the levels of the {previous.academic_year} review as diamonds beside them."
-                if previous
-                else "."
-            )
-        )
-        charts = (Chart(png, alt),)
+        charts = (Chart(png, maturity_profile_alt(framework, now, before or None, **labels)),)
     intro = (
         f"<p>Compared with the review of {escape(previous.academic_year)}.</p>"
         if previous
         else "<p>This is the school's first recorded review: there is nothing to compare with.</p>"
     )
-    html = intro + table(["Theme", "Agreed level", "Since last review"], rows, "cr-levels")
+    html = intro + table(
+        ["Theme", "Agreed level", "Since last review"], rows, "cr-levels", first="48%"
+    )
     if not result.agreed:
         html = empty("No theme has an agreed level yet.") + html
     return Section("profile", "Maturity profile", html, charts, frame)
@@ -194,7 +222,9 @@ def strengths_and_priorities(report: GovernorReport) -> Section:
         items = []
         for theme in found:
             rating = review.rating(theme.theme_id)
-            notes = f"<p class='cr-notes'>{text(rating.notes)}</p>" if rating.notes else ""
+            notes = ""
+            if report.include_notes and rating.notes:
+                notes = f"<p class='cr-notes'><strong>Team notes.</strong> {text(rating.notes)}</p>"
             evidence = text(rating.evidence) or "<em>No evidence recorded.</em>"
             items.append(
                 f"<h3>{escape(theme.name)} ({escape(theme.level_name)})</h3>"
@@ -239,7 +269,7 @@ def statutory_duties(report: GovernorReport) -> Section:
         for p in access
     ]
     html += "<h3 class='cr-sub'>Provider access encounters this year</h3>" + table(
-        ["Key phase", "Encounters", "Minimum", ""], access_rows, "cr-access"
+        ["Key phase", "Encounters", "Minimum", "Against the minimum"], access_rows, "cr-access"
     )
     if not found.duties:
         html = empty("The statutory checklist has not been completed for this review.") + html
@@ -248,37 +278,52 @@ def statutory_duties(report: GovernorReport) -> Section:
 
 def benchmarks(report: GovernorReport) -> Section:
     """The share of each Gatsby Benchmark's criteria achieved, and the change since last time."""
-    from .charts import benchmark_scores_png  # matplotlib: only when drawn
+    from .charts import benchmark_scores_alt, benchmark_scores_png  # matplotlib: when drawn
 
     review, previous = report.review, report.previous
     scores = benchmark_scores(review, report.framework, previous)
     frame = pd.DataFrame(
-        [[s.name, s.percent, s.previous_percent, s.change] for s in scores],
+        [[s.name, s.assessed, s.total, s.percent, s.previous_percent, s.change] for s in scores],
         index=pd.Index([s.number for s in scores], name="benchmark"),
-        columns=["name", "percent achieved", "previous percent", "change"],
+        columns=[
+            "name",
+            "criteria assessed",
+            "criteria",
+            "percent achieved",
+            "previous percent",
+            "change",
+        ],
     )
     rows = [
         [
             f"{s.number}. {escape(s.name)}",
-            f"{s.percent:.0f}%",
+            f"{s.assessed} of {s.total}",
+            escape(s.percent_text),
             "—" if s.change is None else f"{s.change:+.0f}",
         ]
         for s in scores
     ]
-    html = table(["Benchmark", "Criteria achieved", "Change (points)"], rows, "cr-benchmarks")
+    intro = f"<p class='cr-assessed'>{escape(criteria_assessed(scores))}.</p>"
+    if previous is not None:
+        intro += (
+            "<p class='cr-muted'>% achieved is of the criteria assessed this year; the change "
+            "is measured on the criteria assessed both this year and in "
+            f"{escape(previous.academic_year)}.</p>"
+        )
+    html = intro + table(
+        ["Benchmark", "Criteria assessed", "Achieved", "Change (points)"],
+        rows,
+        "cr-benchmarks",
+        first="48%",
+    )
     charts: tuple[Chart, ...] = ()
     if any(review.gatsby.values()):
         png = benchmark_scores_png(
             scores,
-            title="Gatsby Benchmarks: % of criteria achieved",
+            title="Gatsby Benchmarks: % of the criteria assessed that are achieved",
             previous_label=report.previous_label,
         )
-        alt = f"Bar chart of the percentage of criteria achieved for each of the {len(scores)} "
-        alt += "Gatsby Benchmarks" + (
-            f", with the {previous.academic_year} review's percentages as diamonds beside them."
-            if previous
-            else "."
-        )
+        alt = benchmark_scores_alt(scores, previous_label=report.previous_label if previous else "")
         charts = (Chart(png, alt),)
     else:
         html = empty("The Gatsby Benchmark self-assessment has not been completed.") + html
@@ -329,7 +374,7 @@ def strategic_plan(report: GovernorReport) -> Section:
                 [text(k.name), *(_value(v, k.unit) for v in (k.baseline, k.target, k.current))]
                 for k in priority.kpis
             ]
-            parts.append(table(["KPI", "Baseline", "Target", "Now"], rows, "cr-kpis"))
+            parts.append(table(["KPI", "Baseline", "Target", "Now"], rows, "cr-kpis", first="52%"))
         if priority.actions:
             rows = [
                 [
@@ -340,7 +385,9 @@ def strategic_plan(report: GovernorReport) -> Section:
                 ]
                 for a in priority.actions
             ]
-            parts.append(table(["Action", "Owner", "Due", "Status"], rows, "cr-actions"))
+            parts.append(
+                table(["Action", "Owner", "Due", "Status"], rows, "cr-actions", first="50%")
+            )
     if not plan.priorities:
         parts.append(empty("The strategic careers plan has no priorities yet."))
     return Section("plan", "Strategic careers plan", "".join(parts), frame=frame)
@@ -358,7 +405,7 @@ def priority_benchmarks(report: GovernorReport) -> list[int]:
         chosen += framework.maturity_model.theme(result.theme_id).benchmarks
     if not chosen:
         scores = [s for s in benchmark_scores(review, framework) if s.total]
-        chosen = [s.number for s in sorted(scores, key=lambda s: (s.percent, s.number))[:2]]
+        chosen = [s.number for s in sorted(scores, key=lambda s: (s.percent or 0.0, s.number))[:2]]
     return list(dict.fromkeys(chosen))
 
 
@@ -392,8 +439,15 @@ SECTIONS: Sequence[Callable[[GovernorReport], Section]] = (
 
 
 def report_sections(
-    store: Store, framework: Framework, school_id: str, review_id: str = ""
+    store: Store,
+    framework: Framework,
+    school_id: str,
+    review_id: str = "",
+    *,
+    include_notes: bool = False,
 ) -> list[Section]:
     """The whole report of a school's review (its latest when no review is named), in order."""
-    report = load_governor_report(store, framework, school_id, review_id)
+    report = load_governor_report(
+        store, framework, school_id, review_id, include_notes=include_notes
+    )
     return [part(report) for part in SECTIONS]

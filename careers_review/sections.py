@@ -99,20 +99,27 @@ def table(
     *,
     first: str = "",
     cells: bool = False,
+    row_headers: bool = False,
 ) -> str:
     """An HTML table with a header row. Rows hold HTML (already escaped); with `cells` each
     row item is a ready-made `<td>` from `cell`. `first` widens the first column (a CSS width)
-    so that names are not squeezed by a row of short figures."""
+    so that names are not squeezed by a row of short figures. With `row_headers` the first
+    item of each row heads its row (a table of label and value needs no empty header row:
+    pass no `headers`)."""
     cols = f"<colgroup><col style='width: {first}'></colgroup>" if first else ""
     head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in headers)
-    if cells:
-        body = "".join("<tr>" + "".join(row) + "</tr>" for row in rows)
-    else:
-        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return (
-        f"<table class='cr-table {PLAIN_TEXT} {css}'>{cols}<thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table>"
-    )
+    thead = f"<thead><tr>{head}</tr></thead>" if headers else ""
+
+    def row_html(row: Sequence[str]) -> str:
+        if cells:
+            return "".join(row)
+        items = [f"<td>{c}</td>" for c in row]
+        if row_headers and row:
+            items[0] = f"<th scope='row'>{row[0]}</th>"
+        return "".join(items)
+
+    body = "".join(f"<tr>{row_html(row)}</tr>" for row in rows)
+    return f"<table class='cr-table {PLAIN_TEXT} {css}'>{cols}{thead}<tbody>{body}</tbody></table>"
 
 
 def heading(level: int, content: str, css: str = "") -> str:

@@ -16,6 +16,7 @@ __all__ = [
     "ThemeResult",
     "benchmark_scores",
     "change_since",
+    "criteria_assessed",
     "leadership_risks",
     "levels",
     "priorities",
@@ -132,56 +133,95 @@ def change_since(
 
 @dataclass(frozen=True)
 class BenchmarkScore:
+    """One benchmark's criteria this year. A criterion nobody has marked yet is not assessed:
+    it counts neither as achieved nor as missed, so a year just begun reads "not assessed"
+    rather than 0 %, and a change is measured only on criteria marked in both years."""
+
     number: int
     name: str
     achieved: int
     in_progress: int
     total: int
+    #: The previous review's % achieved of the criteria it assessed; None if it assessed none.
     previous_percent: float | None = None
+    #: Criteria marked this year (achieved, in progress or not started).
+    assessed: int = 0
+    #: Criteria marked in both years, and how many of those were achieved last time and now.
+    compared: int = 0
+    compared_before: int = 0
+    compared_now: int = 0
 
     @property
-    def percent(self) -> float:
-        return 100.0 * self.achieved / self.total if self.total else 0.0
+    def is_assessed(self) -> bool:
+        return self.assessed > 0
+
+    @property
+    def percent(self) -> float | None:
+        """% achieved of the criteria assessed this year; None when none is assessed."""
+        return 100.0 * self.achieved / self.assessed if self.assessed else None
 
     @property
     def change(self) -> float | None:
-        return None if self.previous_percent is None else self.percent - self.previous_percent
+        """Points gained since last time, on the criteria assessed in both years only."""
+        if not self.compared:
+            return None
+        return 100.0 * (self.compared_now - self.compared_before) / self.compared
+
+    @property
+    def percent_text(self) -> str:
+        return "not assessed" if self.percent is None else f"{self.percent:.0f}%"
+
+    @property
+    def assessed_text(self) -> str:
+        return f"{self.assessed} of {self.total} criteria assessed"
 
 
 def benchmark_scores(
     review: Review, framework: Framework, previous: Review | None = None
 ) -> list[BenchmarkScore]:
-    """% of each benchmark's criteria achieved, with the previous review's % when there is one."""
+    """Each benchmark's criteria achieved, assessed, and compared with the previous review."""
     scores = []
     for benchmark in framework.benchmarks:
         ids = [c.id for c in benchmark.criteria]
-        marks = [review.gatsby.get(i, "") for i in ids]
-        before = None
-        if previous is not None and any(previous.gatsby.get(i) for i in ids):
-            before = 100.0 * sum(previous.gatsby.get(i) == "achieved" for i in ids) / len(ids)
+        marks = {i: review.gatsby.get(i, "") for i in ids}
+        before = {i: previous.gatsby.get(i, "") for i in ids} if previous is not None else {}
+        marked_before = [i for i in ids if before.get(i)]
+        both = [i for i in ids if marks[i] and before.get(i)]
+        previous_percent = (
+            100.0 * sum(before[i] == "achieved" for i in marked_before) / len(marked_before)
+            if marked_before
+            else None
+        )
+        values = list(marks.values())
         scores.append(
             BenchmarkScore(
                 benchmark.number,
                 benchmark.name,
-                marks.count("achieved"),
-                marks.count("in_progress"),
+                values.count("achieved"),
+                values.count("in_progress"),
                 len(ids),
-                before,
+                previous_percent,
+                assessed=sum(1 for v in values if v),
+                compared=len(both),
+                compared_before=sum(before[i] == "achieved" for i in both),
+                compared_now=sum(marks[i] == "achieved" for i in both),
             )
         )
     return scores
+
+
+def criteria_assessed(scores: list[BenchmarkScore]) -> str:
+    """ "x of y criteria assessed" over all benchmarks: what every report says beside them."""
+    assessed = sum(s.assessed for s in scores)
+    return f"{assessed} of {sum(s.total for s in scores)} criteria assessed"
 
 
 def weakest_benchmarks(
     review: Review, framework: Framework, count: int = 2
 ) -> list[BenchmarkScore]:
     """The benchmarks with the lowest % achieved, among those assessed at all."""
-    assessed = [
-        s
-        for s, b in zip(benchmark_scores(review, framework), framework.benchmarks, strict=True)
-        if any(review.gatsby.get(c.id) for c in b.criteria)
-    ]
-    return sorted(assessed, key=lambda s: (s.percent, s.number))[:count]
+    assessed = [s for s in benchmark_scores(review, framework) if s.percent is not None]
+    return sorted(assessed, key=lambda s: (s.percent or 0.0, s.number))[:count]
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ import openpyxl
 import pytest
 
 from careers_review import Store
+from careers_review.review_year import current_year
 
 from .conftest import open_step
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-SCHOOL = "brackenridge-community-school"  # no review this year yet: the plan starts empty
+SCHOOL = "brackenridge-community-school"  # no review this year yet: started, the plan is empty
 TITLES = ["Every year group meets employers", "Parents know the routes after 16"]
 
 
@@ -36,6 +37,13 @@ def test_plan_with_two_priorities_survives_reload_and_downloads_as_excel(
     try:
         page.goto(url)
         page.locator(".cr-save-status").wait_for(timeout=60_000)
+        # The page shows last year's plan until the team starts this year's review.
+        start = page.locator(".cr-start-year")
+        start.click()
+        start.wait_for(state="hidden")
+        page.get_by_text(
+            f"academic year {current_year()}"
+        ).wait_for()  # the page is over the new review
         step = open_step(page, "Priorities and objectives")
         add = step.get_by_role("button", name="Add priority")
         add.click()

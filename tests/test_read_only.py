@@ -254,7 +254,7 @@ def test_serve_read_only_pages_open_the_store_read_only(data_dir, tmp_path, brow
                 tab.goto(f"{base}/voila/render/02_internal_review.ipynb?school={SCHOOL}")
                 status = tab.locator(".cr-save-status").first
                 status.wait_for(timeout=60_000)
-                assert status.inner_text() == "Read-only: changes are not saved"
+                assert status.inner_text() == "Not saved: this copy is read-only"
                 # Reading stays possible: steps and themes open, their boxes take no typing.
                 themes = open_step(tab, "The themes")
                 themes.locator(".cr-theme-header").first.click()

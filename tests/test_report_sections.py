@@ -94,11 +94,16 @@ def test_maturity_profile_frame_and_chart(report):
     (chart,) = section.charts
     assert chart.png.startswith(PNG)
     assert chart.alt == (
-        "Bar chart of the agreed level, 1 to 4, for each of the 5 themes, with the levels of "
-        "the 2025/26 review as diamonds beside them."
+        "Maturity level per theme, Review 2026/27: Leaders' vision 4 of 4; Strategic planning 3 "
+        "of 4; Intended impact and learning journeys 3 of 4; Distributed leadership 3 of 4; "
+        "Monitoring success and impact 2 of 4. Review 2025/26: Leaders' vision 3 of 4; "
+        "Strategic planning 3 of 4; Intended impact and learning journeys 2 of 4; Distributed "
+        "leadership 3 of 4; Monitoring success and impact 2 of 4."
     )
     assert section.to_html().count("<img class='cr-chart'") == 1
-    assert "alt='Bar chart of the agreed level" in section.to_html()
+    assert "alt='Maturity level per theme, Review 2026/27: Leaders&#x27; vision 4 of 4" in (
+        section.to_html()
+    )
 
 
 def test_strengths_and_priorities_frame_is_the_marked_themes(report):
@@ -130,7 +135,8 @@ def test_benchmark_frame_is_the_share_of_criteria_achieved(report):
         assert row["previous percent"] == pytest.approx(earlier)
         assert row["change"] == pytest.approx(percent - earlier)
     (chart,) = section.charts
-    assert chart.png.startswith(PNG) and "each of the 8 Gatsby Benchmarks" in chart.alt
+    assert chart.png.startswith(PNG) and "(43 of 43 criteria assessed)" in chart.alt
+    assert "8 Personal guidance 100%" in chart.alt and "Review 2025/26: 1 83%;" in chart.alt
 
 
 def test_plan_frame_holds_every_kpi(report):

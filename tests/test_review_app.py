@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from datetime import date
@@ -13,6 +14,7 @@ from careers_review import Store, default_framework
 from careers_review.app import review_app
 from careers_review.app.review import ReviewApp
 from careers_review.app.session import ReviewSession
+from careers_review.errors import UnknownReviewError
 from careers_review.store import DB_NAME
 
 FW = default_framework()
@@ -45,11 +47,14 @@ def test_opens_this_years_review_with_every_theme(store):
 
 
 def test_every_edit_reaches_the_store(store):
-    app = _app(store, "brackenridge-community-school")  # no review yet this year: one is started
+    app = _app(store, "brackenridge-community-school")  # no review yet this year: a draft
     review_id = "brackenridge-community-school-2026-27"
-    assert _stored(store, review_id).ratings == {}
+    with pytest.raises(UnknownReviewError):  # opening it wrote nothing
+        _stored(store, review_id)
+    assert app.session.review.ratings == {}
     panel = app.panels[0]
     panel.level.value = 3
+    assert _stored(store, review_id).rating(panel.theme.id).level == 3  # the first edit saves it
     panel.evidence.value = "Vision statement agreed by governors in July"
     panel.notes.value = "Share with middle leaders"
     panel.focus.value = "strength"
@@ -86,7 +91,7 @@ def test_participants_editor_and_missing_attendees(store):
 def test_summary_chart_and_priorities_seed_the_plan(store):
     app = _app(store, "brackenridge-community-school")
     before = app.summary.chart.value
-    assert before[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "src='data:image/png;base64," in before and "alt='Maturity level per theme" in before
     for index, panel in enumerate(app.panels):
         panel.level.value = 1 + index % 4
     assert app.summary.chart.value != before
@@ -215,6 +220,7 @@ def test_export_report_button_offers_pdf_and_html(store):
 
     app = _app(store)
     app.panels[0].notes.value = "Noted <b>in</b> the meeting"
+    app.report.include_notes.value = True  # the team's notes stay out unless asked for
     app.report.button.click()
     links = dict(
         re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", app.report.links.value)
@@ -229,3 +235,34 @@ def test_export_report_button_offers_pdf_and_html(store):
     html = base64.b64decode(links["oakfield-academy-report-2026-27.html"]).decode("utf-8")
     assert "Noted &lt;b&gt;in&lt;/b&gt; the meeting" in html
     assert not app.report.button.disabled
+
+
+def test_clicking_a_level_card_agrees_that_level(store):
+    app = _app(store)
+    panel = app.panels[1]
+    target = 1 if panel.level.value != 1 else 2
+    panel.choose[target - 1].click()  # the card's button covers it: a click anywhere on it
+    assert panel.level.value == target
+    selected = [("cr-level-selected" in c._dom_classes) for c in panel.cards]
+    assert selected == [number == target for number in range(1, len(panel.cards) + 1)]
+    assert _stored(store, "oakfield-academy-2026-27").rating(panel.theme.id).level == target
+    name = FW.levels[target - 1].name
+    assert panel.choose[target - 1].description == f"Agree level {target} {name}"
+    assert all("cr-level-card" in card._dom_classes for card in panel.cards)
+
+
+def test_save_status_says_saving_saved_at_or_not_saved_and_why(store):
+    app = _app(store, autosave_delay=60)  # a save waits, so "Saving…" stays on screen
+    classes = app.status.widget._dom_classes
+    assert re.fullmatch(r"Saved \d\d:\d\d", app.status.widget.value)  # when it was last saved
+    app.panels[0].notes.value = "Raised by the head"
+    assert (app.session.status.state, app.status.widget.value) == ("pending", "Saving…")
+    assert "cr-save-pending" in app.status.widget._dom_classes
+    app.session.flush()
+    assert app.session.status.state == "saved"
+    assert re.fullmatch(r"Saved \d\d:\d\d", app.status.widget.value)
+    assert "cr-save-pending" not in app.status.widget._dom_classes
+    app.session.refuse("the text is too long")
+    assert app.session.status.state == "error"
+    assert app.status.widget.value == "Not saved: the text is too long"
+    assert "cr-save-error" in app.status.widget._dom_classes and "cr-save-status" in classes

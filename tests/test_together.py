@@ -345,7 +345,7 @@ def test_a_read_only_store_opens_every_page_with_editing_switched_off(store):
     for app in apps:
         session = getattr(app, "session", None)
         status = app.status if isinstance(app.status, w.HTML) else app.status.widget
-        assert status.value == "Read-only: changes are not saved"
+        assert status.value == "Not saved: this copy is read-only"
         inputs = [
             x
             for x in _all(app.widget)
@@ -355,7 +355,7 @@ def test_a_read_only_store_opens_every_page_with_editing_switched_off(store):
         if isinstance(session, ReviewSession):
             session.review.plan = session.review.plan.model_copy(update={"vision": "Changed"})
             session.changed()
-            assert session.status.message == "Read-only: changes are not saved"
+            assert session.status.message == "Not saved: this copy is read-only"
     # The theme headers still open and close: reading the review is the point.
     review_app = apps[0]
     assert not review_app.headers[0].disabled

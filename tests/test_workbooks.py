@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -141,9 +142,16 @@ def test_review_workbook_runs_headless_and_produces_the_summary(session_data_dir
     ]
     assert strengths, "the sample review has strengths to show"
     assert all(escape(name) in lists[0] for name in strengths)
-    images = [m for m in models if m["model_name"] == "ImageModel"]
-    png = base64.b64decode(images[0]["buffers"][0]["data"])
+    # The chart is an <img> in an HTML widget, so that it carries its text alternative.
+    charts = [m for m in models if "cr-summary-chart" in m["state"].get("_dom_classes", [])]
+    assert len(charts) == 1
+    found = re.search(
+        r"src='data:image/png;base64,([^']+)' alt='([^']+)'", charts[0]["state"]["value"]
+    )
+    assert found, "the summary chart is a PNG with a text alternative"
+    png = base64.b64decode(found.group(1))
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    assert found.group(2).startswith("Maturity level per theme, Review 2026/27:")
 
 
 @pytest.mark.parametrize(

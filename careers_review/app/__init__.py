@@ -114,17 +114,20 @@ def _school_page(school_id: str, data_dir: str, framework: str, build):
 
 
 def review_builder(academic_year: str, autosave_delay: float, make):
-    """`build` for a page over one school's review for one year: `make(session, workspace)`
-    makes the app, and open pages follow each other's saves."""
+    """`build` for a page over one school's review of `academic_year` (empty: its latest
+    review, whatever its year): `make(session, workspace)` makes the app, and open pages
+    follow each other's saves."""
+    from ..review_year import year_to_open
     from .review_session import ReviewSession
     from .session import follow_in_kernel
 
     def build(workspace, chosen: str):
+        # The year asked for, else the school's latest review: opening a page starts nothing.
         session = ReviewSession(
             workspace.store,
             workspace.framework,
             chosen,
-            academic_year=academic_year,
+            academic_year=year_to_open(workspace.store, chosen, academic_year),
             autosave_delay=autosave_delay,
         )
         app = make(session, workspace)

@@ -6,6 +6,7 @@ import base64
 from collections.abc import Callable
 from contextlib import contextmanager
 from html import escape
+from importlib.resources import files
 from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
@@ -17,6 +18,7 @@ from .session import AutosaveSession, Notice
 
 __all__ = [
     "STYLE",
+    "STYLE_SHEETS",
     "WIDE_LABEL",
     "NoticesView",
     "SaveStatusView",
@@ -26,33 +28,32 @@ __all__ = [
     "field_label",
     "lock_editing",
     "overlong",
+    "page_css",
+    "page_style",
     "section",
     "text_area",
     "too_long",
 ]
 
-STYLE = """
-<style>
-.cr-app { font-size: 16px; max-width: 1200px; }
-.cr-app h1 { font-size: 1.9em; margin: 0.2em 0; }
-.cr-app h2 { font-size: 1.35em; margin: 0.8em 0 0.3em; }
-.cr-app .cr-muted { color: #555; }
-.cr-level-card { border: 2px solid #ccc; border-radius: 6px; padding: 0.4em 0.6em;
-  background: #fafafa; line-height: 1.35; }
-.cr-level-card.cr-level-selected { border-color: #0072B2; background: #e8f2fa; }
-.cr-level-card strong { display: block; margin-bottom: 0.25em; }
-.cr-save-status { font-weight: 600; color: #1d6b2c; }
-.cr-save-status.cr-save-error { color: #b00020; }
-.cr-app .widget-label, .cr-app label { font-size: 15px; }
-.cr-app textarea { font-size: 15px; }
-.cr-theme-header { justify-content: flex-start; font-size: 17px; font-weight: 600; }
-.cr-theme-header:focus { outline: 3px solid #E69F00; }
-.cr-notice-item { border-left: 5px solid #E69F00; background: #fff8e6; padding: 0.4em 0.8em;
-  margin: 0.3em 0; }
-.cr-notice-item blockquote { margin: 0.3em 0 0.3em 1em; white-space: pre-wrap; }
-.cr-read-only { font-weight: 600; color: #7a4a00; }
-</style>
-"""
+#: The package's style sheets, in the order they apply: the projector theme, the journey
+#: around each page, and how a page prints (when that sheet is there).
+STYLE_SHEETS = ("theme.css", "workbook.css", "print.css")
+
+
+def page_css() -> str:
+    """Every style sheet a served page uses, as one text: the one loader for widget pages (in
+    Voilà and JupyterLab) and for the Voilà template's head (pages without widgets)."""
+    folder = files(__package__)
+    sheets = [folder.joinpath(name) for name in STYLE_SHEETS]
+    return "\n".join(s.read_text(encoding="utf-8") for s in sheets if s.is_file())
+
+
+def page_style() -> str:
+    """The style sheets as a `<style>` element, for an HTML widget to carry into a page."""
+    return f"<style>{page_css()}</style>"
+
+
+STYLE = page_style()
 
 WIDE_LABEL = {"description_width": "130px"}
 
@@ -62,9 +63,7 @@ def section(title: str, intro: str = "") -> w.HTML:
 
 
 def field_error(text: str) -> str:
-    return (
-        f"<span class='cr-field-error' style='color:#b00020'>{escape(text)}</span>" if text else ""
-    )
+    return f"<span class='cr-field-error'>{escape(text)}</span>" if text else ""
 
 
 def text_area(value: str, description: str, width: str = "520px", **extra: Any) -> w.Textarea:
@@ -157,10 +156,8 @@ class SaveStatusView(View[AutosaveSession]):
     def refresh(self) -> None:
         status = self.session.status
         self.widget.value = escape(status.message)
-        if status.ok:
-            self.widget.remove_class("cr-save-error")
-        else:
-            self.widget.add_class("cr-save-error")
+        for state, name in (("error", "cr-save-error"), ("pending", "cr-save-pending")):
+            (self.widget.add_class if status.state == state else self.widget.remove_class)(name)
 
 
 _WORDS = {

@@ -128,7 +128,6 @@ class ActView(View[ReviewSession]):
         self.rows = [ProposalRow(action, names.get(action.link, "")) for action in proposals]
         self.add = w.Button(
             description="Add the chosen actions to the plan",
-            icon="plus",
             button_style="primary",
             layout=w.Layout(width="auto"),
         )

@@ -20,7 +20,7 @@ class SchoolPicker:
             description="School",
             layout=w.Layout(width="520px"),
         )
-        self.open = w.Button(description="Open", icon="folder-open", button_style="primary")
+        self.open = w.Button(description="Open", button_style="primary")
         self.open.disabled = not schools
         self.open.on_click(lambda _: on_open(self.choice.value) if self.choice.value else None)
         notice = f"<p class='cr-notice cr-unknown-school'>{escape(message)}</p>" if message else ""

@@ -13,9 +13,10 @@ from html import escape
 
 import ipywidgets as w
 
-from ..charts import benchmark_scores_png
+from ..charts import benchmark_scores_alt, benchmark_scores_png
 from ..planning import lines
-from ..summary import benchmark_scores
+from ..sections import Chart
+from ..summary import benchmark_scores, criteria_assessed
 from .common import (
     STYLE,
     WIDE_LABEL,
@@ -85,8 +86,11 @@ class GatsbyView(View[ReviewSession]):
             self.scores[benchmark.number] = w.HTML()
             rows.append(self.scores[benchmark.number])
             blocks.append(w.VBox(rows))
-        self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="1000px"))
+        # An image in HTML rather than an Image widget: it carries its text alternative.
+        self.chart = w.HTML(layout=w.Layout(width="100%", max_width="1000px"))
         self.chart.add_class("cr-benchmark-chart")
+        self.assessed = w.HTML()
+        self.assessed.add_class("cr-assessed")
         self._drawn: tuple | None = None
         self.widget = w.VBox(
             [
@@ -95,6 +99,7 @@ class GatsbyView(View[ReviewSession]):
                     "Mark each criterion; the % achieved per benchmark updates as you go.",
                 ),
                 *blocks,
+                self.assessed,
                 self.chart,
             ]
         )
@@ -109,26 +114,34 @@ class GatsbyView(View[ReviewSession]):
     def refresh_scores(self) -> None:
         session = self.session
         scores = benchmark_scores(session.review, session.framework, session.previous)
+        since = escape(session.previous.academic_year) if session.previous else ""
         for score in scores:
-            change = ""
-            if score.change is not None and session.previous is not None:
-                change = (
-                    f"; {score.change:+.0f} points since {escape(session.previous.academic_year)}"
+            if score.percent is None:
+                self.scores[score.number].value = (
+                    "<p class='cr-benchmark-score'><strong>Not assessed</strong> "
+                    f"(0 of {score.total} criteria assessed yet)</p>"
                 )
+                continue
+            change = ""
+            if score.change is not None and since:
+                change = f"; {score.change:+.0f} points since {since}"
+                if score.compared < score.total:
+                    change += f" on the {score.compared} criteria assessed in both years"
             self.scores[score.number].value = (
                 f"<p class='cr-benchmark-score'><strong>{score.percent:.0f}% achieved</strong> "
-                f"({score.achieved} of {score.total} criteria, "
-                f"{score.in_progress} in progress{change})</p>"
+                f"({score.achieved} achieved, {score.in_progress} in progress; "
+                f"{score.assessed_text}{change})</p>"
             )
-        drawn = tuple(s.percent for s in scores)
+        self.assessed.value = f"<p><strong>{escape(criteria_assessed(scores))}</strong></p>"
+        drawn = tuple((s.percent, s.previous_percent) for s in scores)
         if drawn != self._drawn:
             self._drawn = drawn
-            label = (
-                f"Review {session.previous.academic_year}" if session.previous else "Last review"
-            )
-            self.chart.value = benchmark_scores_png(
+            label = f"Review {since}" if session.previous else "Last review"
+            png = benchmark_scores_png(
                 scores, title=f"{session.school.name}: Gatsby Benchmarks", previous_label=label
             )
+            alt = benchmark_scores_alt(scores, previous_label=label if session.previous else "")
+            self.chart.value = Chart(png, alt).html()
 
 
 class PlanEditor(View[ReviewSession]):
@@ -157,12 +170,11 @@ class PlanEditor(View[ReviewSession]):
         self.on_edit(self.intent, lambda v: session.edit_plan(intent=v))
         self.suggest = w.Button(
             description="Suggest priorities from the review",
-            icon="lightbulb-o",
             layout=w.Layout(width="auto"),
         )
         self.suggest.on_click(lambda _: self._suggest())
         self.suggested = w.HTML()
-        self.add_priority = w.Button(description="Add priority", icon="plus")
+        self.add_priority = w.Button(description="Add priority")
         self.add_priority.on_click(lambda _: self._add_priority())
         self.priority_box = w.VBox()
         self.priorities: list[PriorityEditor] = []
@@ -279,8 +291,8 @@ class ExportView:
 
     def __init__(self, session: ReviewSession) -> None:
         self.session = session
-        self.excel = w.Button(description="Excel (.xlsx)", icon="table")
-        self.word = w.Button(description="Word (.docx)", icon="file-text")
+        self.excel = w.Button(description="Excel (.xlsx)")
+        self.word = w.Button(description="Word (.docx)")
         self.links = w.HTML()
         self.excel.on_click(lambda _: self._prepare("xlsx"))
         self.word.on_click(lambda _: self._prepare("docx"))

@@ -46,7 +46,7 @@ class _Row:
     def __init__(self, priority: PriorityEditor, item_id: str) -> None:
         self.priority, self.id = priority, item_id
         self.editor = priority.editor
-        self.remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="100px"))
+        self.remove = w.Button(description="Remove", layout=w.Layout(width="100px"))
         self.remove.on_click(lambda _: priority.remove_item(self.kind, self.id))
         self.message = w.HTML()
 
@@ -279,15 +279,14 @@ class PriorityEditor:
         }
         self.lists = {kind: w.VBox() for kind in _ROWS}
         self.add = {
-            "actions": w.Button(description="Add action", icon="plus"),
-            "milestones": w.Button(description="Add milestone", icon="plus"),
-            "kpis": w.Button(description="Add KPI", icon="plus"),
+            "actions": w.Button(description="Add action"),
+            "milestones": w.Button(description="Add milestone"),
+            "kpis": w.Button(description="Add KPI"),
         }
         for kind, button in self.add.items():
             button.on_click(lambda _, k=kind: self.add_item(k))
         self.remove = w.Button(
             description="Remove this priority",
-            icon="trash",
             button_style="warning",
             layout=w.Layout(width="auto"),
         )

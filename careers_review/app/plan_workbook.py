@@ -38,7 +38,7 @@ class StrategicPlan(ReviewWorkbook):
                     "achieved": s.achieved,
                     "in_progress": s.in_progress,
                     "criteria": s.total,
-                    "percent": round(s.percent, 1),
+                    "percent": None if s.percent is None else round(s.percent, 1),
                     "last_year_percent": s.previous_percent,
                 }
                 for s in found

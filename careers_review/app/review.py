@@ -45,7 +45,7 @@ class OpeningView(View[ReviewSession]):
         self.roles = [("Choose a role", "")] + [(r.name, r.id) for r in session.framework.key_roles]
         self.rows = w.VBox()
         self.people: list[ParticipantRow] = []
-        self.add = w.Button(description="Add participant", icon="user-plus")
+        self.add = w.Button(description="Add participant")
         self.add.on_click(lambda _: self._add())
         self.missing = w.HTML()
         self.widget = w.VBox(
@@ -128,7 +128,7 @@ class ParticipantRow:
         self.role = w.Dropdown(options=view.roles, description="Role")
         self._roles = {value for _, value in view.roles}
         self.show(participant)
-        self.remove = w.Button(description="Remove", icon="trash", layout=w.Layout(width="110px"))
+        self.remove = w.Button(description="Remove", layout=w.Layout(width="110px"))
         self.widget = w.HBox([self.name, self.role, self.remove])
         view.on_edit(self.name, lambda _: view._changed())
         view.on_edit(self.role, lambda _: view._changed())
@@ -157,14 +157,24 @@ class ThemePanel(View[ReviewSession]):
                 else ""
             )
         )
-        self.cards = []
+        # Each card is a button laid over its text: a click (or Enter) on it agrees that level.
+        self.cards: list[w.Box] = []
+        self.choose: list[w.Button] = []
         for level in model.levels:
-            card = w.HTML(
+            text = w.HTML(
                 f"<strong>{level.number} {escape(level.name)}</strong>"
                 f"{escape(theme.descriptors[level.number])}"
             )
+            choose = w.Button(
+                description=f"Agree level {level.number} {level.name}",
+                tooltip=f"Agree level {level.number} {level.name} for {theme.name}",
+            )
+            choose.add_class("cr-level-choose")
+            choose.on_click(lambda _, number=level.number: self.choose_level(number))
+            card = w.Box([text, choose])
             card.add_class("cr-level-card")
             self.cards.append(card)
+            self.choose.append(choose)
         grid = w.GridBox(
             self.cards,
             layout=w.Layout(
@@ -206,6 +216,10 @@ class ThemePanel(View[ReviewSession]):
         self.widget.add_class("cr-theme")
         self.refresh()
 
+    def choose_level(self, number: int) -> None:
+        """A card clicked: the same edit as choosing its level in the list."""
+        self.level.value = number
+
     @property
     def title(self) -> str:
         rating = self.session.review.rating(self.theme.id)
@@ -245,7 +259,7 @@ class ReviewApp:
         # Buttons as panel headers: unlike Accordion titles they take keyboard focus.
         self.headers = []
         for panel in self.panels:
-            header = w.Button(icon="chevron-right", layout=w.Layout(width="100%", height="44px"))
+            header = w.Button(layout=w.Layout(width="100%", min_height="44px"))
             header.add_class("cr-theme-header")
             header.on_click(lambda _, chosen=panel: self.open_theme(chosen))
             self.headers.append(header)
@@ -316,7 +330,7 @@ class ReviewApp:
         for other, header in zip(self.panels, self.headers, strict=True):
             shown = other is panel and opening
             other.widget.layout.display = "flex" if shown else "none"
-            header.icon = "chevron-down" if shown else "chevron-right"
+            (header.add_class if shown else header.remove_class)("cr-open")
 
     def _refresh_progress(self) -> None:
         result = self.session.profile()

@@ -7,7 +7,8 @@ from html import escape
 
 import ipywidgets as w
 
-from ..charts import maturity_profile_png
+from ..charts import maturity_profile_alt, maturity_profile_png
+from ..sections import Chart
 from ..workspace import hide_paths
 from .common import View, download_link
 from .review_session import ReviewSession
@@ -20,11 +21,12 @@ class SummaryView(View[ReviewSession]):
 
     def __init__(self, session: ReviewSession) -> None:
         super().__init__(session)
-        self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="1000px"))
+        # An image in HTML rather than an Image widget: it carries its text alternative.
+        self.chart = w.HTML(layout=w.Layout(width="100%", max_width="1000px"))
+        self.chart.add_class("cr-summary-chart")
         self.lists = w.HTML()
         self.seed = w.Button(
             description="Start the plan with these priorities",
-            icon="list",
             layout=w.Layout(width="auto"),
         )
         self.seed_result = w.HTML()
@@ -53,14 +55,20 @@ class SummaryView(View[ReviewSession]):
             label = (
                 f"Review {session.previous.academic_year}" if session.previous else "Last review"
             )
-            self.chart.value = maturity_profile_png(
+            now = {t.theme_id: t.level for t in result.themes}
+            labels = {
+                "previous_label": label,
+                "current_label": f"Review {session.review.academic_year}",
+            }
+            png = maturity_profile_png(
                 session.framework,
-                {t.theme_id: t.level for t in result.themes},
+                now,
                 previous,
                 title=f"{session.school.name}: {session.review.academic_year}",
-                previous_label=label,
-                current_label=f"Review {session.review.academic_year}",
+                **labels,
             )
+            alt = maturity_profile_alt(session.framework, now, previous, **labels)
+            self.chart.value = Chart(png, alt).html()
 
         def items(found) -> str:
             if not found:
@@ -88,9 +96,7 @@ class HistoryView(View[ReviewSession]):
     def __init__(self, session: ReviewSession) -> None:
         super().__init__(session)
         self.choice = w.Dropdown(description="Revision", layout=w.Layout(width="460px"))
-        self.restore = w.Button(
-            description="Restore this revision", icon="undo", layout=w.Layout(width="auto")
-        )
+        self.restore = w.Button(description="Restore this revision", layout=w.Layout(width="auto"))
         self.restore.on_click(lambda _: self._restore())
         self.widget = w.VBox(
             [
@@ -127,18 +133,23 @@ class ReportView:
 
     def __init__(self, session: ReviewSession) -> None:
         self.session = session
-        self.button = w.Button(
-            description="Export report", icon="file-pdf-o", button_style="primary"
-        )
+        self.button = w.Button(description="Export report", button_style="primary")
         self.button.on_click(lambda _: self.export())
+        self.include_notes = w.Checkbox(
+            value=False,
+            description="Include the team's notes on each theme",
+            indent=False,
+            layout=w.Layout(width="auto"),
+        )
         self.links = w.HTML()
         self.widget = w.VBox(
             [
                 w.HTML(
                     "<p>A summary for governors as a PDF to print or send, and as a web page. "
-                    "It takes a few seconds.</p>"
+                    "It takes a few seconds. The team's own notes on each theme are left out "
+                    "unless you tick the box.</p>"
                 ),
-                self.button,
+                w.HBox([self.button, self.include_notes]),
                 self.links,
             ]
         )
@@ -153,7 +164,11 @@ class ReportView:
         self.button.disabled = True
         self.links.value = "<p class='cr-muted'>Preparing the report…</p>"
         try:
-            html = render_report(session.store.data_dir, session.review.id)
+            html = render_report(
+                session.store.data_dir,
+                session.review.id,
+                include_notes=self.include_notes.value,
+            )
             pdf = html_to_pdf(html.decode("utf-8"))
         except CareersReviewError as exc:
             self.links.value = (

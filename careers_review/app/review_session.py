@@ -65,7 +65,9 @@ class SchoolSession(AutosaveSession[School]):
 
 
 class ReviewSession(AutosaveSession[Review]):
-    """One school's review for one academic year, opened (or started) in one page."""
+    """One school's review for one academic year (this year's unless given), open in one
+    page. Opening never writes: a review not saved yet is a draft until its first edit.
+    Which year a page opens, and starting a new one, is `review_year`'s business."""
 
     kind: Kind = "review"
 
@@ -89,25 +91,27 @@ class ReviewSession(AutosaveSession[Review]):
             review = store.review(review_id)
             base = store.revisions("review", review_id)[-1].number
         except UnknownReviewError:
-            started = Review(
+            # A draft: opening writes nothing. Its first edit saves it against "nothing yet"
+            # (revision 0), so a second tab's draft of the same review merges with it.
+            review = Review(
                 id=review_id,
                 school_id=school_id,
                 academic_year=year,
                 review_date=today,
                 framework_id=framework.id,
             )
-            if getattr(store, "read_only", False):
-                review, base = started, 0  # shown, never saved
-            else:
-                # Saved at once, so a second tab opening the same new review shares its base.
-                result = store.save(started, author=author)
-                review, base = cast(Review, result.document), result.number
+            base = 0
         super().__init__(store, review, base, autosave_delay=autosave_delay, author=author)
         self.previous = store.previous_review(review)
 
     @property
     def review(self) -> Review:
         return self.document
+
+    @property
+    def draft(self) -> bool:
+        """Not in the store yet: a review nobody has recorded anything in."""
+        return self.base == 0
 
     def _read(self, number: int) -> Review:
         return self.store.review(self.document.id, number)

@@ -36,17 +36,35 @@ FOLLOW_EVERY = 1.5
 TYPING = 5.0
 
 Doc = TypeVar("Doc", School, Review)
+_READ_ONLY = "this copy is read-only"
 Listener = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class SaveStatus:
+    """What the page says about saving, in words a team reads across the room: "Saving…",
+    "Saved 10:42" or "Not saved: <why>"."""
+
     state: str  # "saved", "pending", "error"
     message: str
 
     @property
     def ok(self) -> bool:
         return self.state != "error"
+
+    @classmethod
+    def saved(cls, at: datetime | None = None, after: str = "") -> SaveStatus:
+        """Saved, at `at` (shown as the local hour and minute) when known."""
+        when = f" {at.astimezone():%H:%M}" if at is not None else ""
+        return cls("saved", f"Saved{when}{after}")
+
+    @classmethod
+    def saving(cls) -> SaveStatus:
+        return cls("pending", "Saving…")
+
+    @classmethod
+    def not_saved(cls, why: str) -> SaveStatus:
+        return cls("error", f"Not saved: {why}")
 
 
 NoticeKind = Literal["kept_here", "taken_there", "removed_elsewhere", "removed_here"]
@@ -113,9 +131,9 @@ class AutosaveSession(Generic[Doc]):
         self.author = author
         self.read_only = bool(getattr(store, "read_only", False))
         self.status = (
-            SaveStatus("error", "Read-only: changes are not saved")
+            SaveStatus.not_saved(_READ_ONLY)
             if self.read_only
-            else SaveStatus("saved", "All changes saved")
+            else SaveStatus.saved(self._saved_at())
         )
         self._listeners: list[Listener] = []
         self._pending = False
@@ -138,7 +156,7 @@ class AutosaveSession(Generic[Doc]):
         """Call after every edit of `document`."""
         self._note_edits()
         if self.read_only:
-            self._set_status(SaveStatus("error", "Read-only: changes are not saved"))
+            self._set_status(SaveStatus.not_saved(_READ_ONLY))
             return
         if self.autosave_delay <= 0:
             self.save_now()
@@ -147,7 +165,7 @@ class AutosaveSession(Generic[Doc]):
             if self._pending:
                 return
             self._pending = True
-        self._set_status(SaveStatus("pending", "Saving…"))
+        self._set_status(SaveStatus.saving())
         _call_later(self.autosave_delay, self._timer_fired)
 
     def _note_edits(self) -> None:
@@ -176,7 +194,7 @@ class AutosaveSession(Generic[Doc]):
                     sitting=self.sitting,
                 )
             except CareersReviewError as exc:
-                status = SaveStatus("error", f"Not saved: {self._hidden(exc)}")
+                status = SaveStatus.not_saved(self._hidden(exc))
                 outside = noticed = False
             else:
                 outside = result.merged
@@ -186,7 +204,7 @@ class AutosaveSession(Generic[Doc]):
                 noticed = self._add_notices(
                     [Notice(c.path, c.theirs, result.saved_at, _kind(c)) for c in result.clashes]
                 )
-                status = SaveStatus("saved", f"Saved {result.saved_at.astimezone():%H:%M:%S}")
+                status = SaveStatus.saved(result.saved_at)
         self._set_status(status)
         if status.ok and outside:
             self._notify("document")
@@ -200,12 +218,21 @@ class AutosaveSession(Generic[Doc]):
             return self.status
         return self.save_now() if self._pending or not self.status.ok else self.status
 
+    def _saved_at(self) -> datetime | None:
+        """When the store last saved this document (None when it has no copy yet)."""
+        kind = getattr(self, "kind", None)
+        try:
+            head = self.store.head(kind, self.document.id) if kind else None
+        except CareersReviewError:
+            return None
+        return datetime.fromisoformat(head[1]) if head else None
+
     def _hidden(self, exc: Exception) -> str:
         return hide_paths(str(exc), self.store.data_dir)
 
     def refuse(self, reason: str) -> None:
         """An edit the page could not take (too long, say): say so; the page keeps the text."""
-        self._set_status(SaveStatus("error", f"Not saved: {reason}"))
+        self._set_status(SaveStatus.not_saved(reason))
 
     def _took(self, document: Doc, number: int, saved: dict | None = None) -> None:
         self.document, self.base = document, number
@@ -297,9 +324,7 @@ class AutosaveSession(Generic[Doc]):
         with self._lock:
             result = self.store.restore(self.kind, self.document.id, number, author=self.author)
             self._took(cast(Doc, result.document), result.number, result.data)
-            status = SaveStatus(
-                "saved", f"Restored revision {number} at {result.saved_at.astimezone():%H:%M:%S}"
-            )
+            status = SaveStatus.saved(result.saved_at, f" (revision {number} restored)")
         self._set_status(status)
         self._notify("document")
 

@@ -5,6 +5,7 @@ page is marked so that MathJax leaves a '$' in a school's name alone.
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -13,6 +14,7 @@ from ..content import Framework
 from ..errors import UnknownSchoolError
 from ..model import Review, School
 from ..report import PLAIN_TEXT
+from ..review_year import current_year
 from ..store import Store
 from ..summary import profile
 
@@ -39,20 +41,33 @@ def _link(href: str, text: str) -> str:
     return f"<a href='{escape(href, quote=True)}' target='_self'>{escape(text)}</a>"
 
 
-def _latest_review_html(store: Store, school: School, framework: Framework) -> str:
+def _latest_review_html(
+    store: Store, school: School, framework: Framework, today: date | None = None
+) -> str:
+    """The school's latest review, called by its year: this year's, or the last one while
+    this year's has not been started (its levels are that year's, never this year's)."""
     review = store.latest_review(school.id)
     if review is None:
         return "<p>No review has been recorded for this school yet.</p>"
+    year = escape(review.academic_year)
+    this_year = review.academic_year == current_year(today)
     result = profile(review, framework)
     rows = "".join(
         f"<tr><td>{escape(t.name)}</td><td>{escape(t.level_name)}</td>"
         f"<td>{escape(t.focus.capitalize() if t.focus != 'neither' else '')}</td></tr>"
         for t in result.themes
     )
+    said = "This year's review" if this_year else "Last review"
+    after = (
+        ""
+        if this_year
+        else f" This year's review ({escape(current_year(today))}) has not been started."
+    )
     return (
-        f"<p>Latest review: {escape(review.academic_year)}, held on "
-        f"{review.review_date:%-d %B %Y}; {result.agreed} of {result.total} themes agreed.</p>"
-        f"<table class='cr-latest'><tr><th scope='col'>Theme</th><th scope='col'>Agreed level</th>"
+        f"<p>{said}: {year}, held on {review.review_date:%-d %B %Y}; {result.agreed} of "
+        f"{result.total} themes agreed.{after}</p>"
+        f"<table class='cr-latest'><tr><th scope='col'>Theme</th>"
+        f"<th scope='col'>Level agreed in {year}</th>"
         f"<th scope='col'>Focus</th></tr>{rows}</table>"
     )
 

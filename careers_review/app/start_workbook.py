@@ -36,6 +36,7 @@ class StartHere(Workbook):
 
     def __init__(self, school_id: str = "", data_dir: str = "", framework: str = "") -> None:
         self.listing = ""
+        self._html_parts: dict[str, tuple[w.HTML, Any]] = {}  # built static steps, to redraw
         super().__init__(school_id, data_dir, framework)
 
     def mount(self, school_id: str, data_dir: str, framework: str) -> None:
@@ -68,6 +69,7 @@ class StartHere(Workbook):
 
     def header(self) -> list[w.Widget]:
         from .common import SaveStatusView
+        from .new_year import NewYearBar
 
         school = self.app.session.document
         self.status = SaveStatusView(self.app.session)
@@ -76,7 +78,21 @@ class StartHere(Workbook):
         self.heading = (
             f"<div class='{PLAIN_TEXT}'><h1 class='cr-school-name'>{escape(school.name)}</h1></div>"
         )
-        return [self.status.widget]
+        # This year's review starts here, on purpose; opening a page never starts one.
+        self.year_bar = NewYearBar(
+            self.app.workspace.store,
+            self.app.workspace.framework,
+            school.id,
+            place="start",
+            on_start=lambda _: self._year_started(),
+        )
+        return [self.status.widget, self.year_bar.widget]
+
+    def _year_started(self) -> None:
+        """Redraw what reads the reviews: the roadmap and the school's latest review."""
+        self.refresh_roadmap()
+        for widget, html in self._html_parts.values():
+            widget.value = html()
 
     def _ipython_display_(self) -> None:
         """The front door reads as plain HTML wherever it is opened (the server's page, an
@@ -100,7 +116,12 @@ class StartHere(Workbook):
         self.roadmap.value = roadmap_html(states, self.part_key, self.school_id)
 
     def _html_step(self, key: str, title: str, html: Any) -> Step:
-        return self.step(key, title, lambda: w.HTML(html()))
+        def build() -> w.HTML:
+            made = w.HTML(html())
+            self._html_parts[key] = (made, html)
+            return made
+
+        return self.step(key, title, build)
 
     def profile(self) -> Step:
         return self.step(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from importlib.resources import files
 from typing import Any
 
 import ipywidgets as w
@@ -27,15 +26,14 @@ from ..roadmap import (
     steps_html,
 )
 from ..sections import PLAIN_TEXT
-from .common import STYLE
+from .common import page_style
 
 __all__ = ["Step", "Workbook", "workbook_style"]
 
 
 def workbook_style() -> str:
-    """The journey's style sheet (a package file), with the pages' shared one."""
-    css = files(__package__).joinpath("workbook.css").read_text(encoding="utf-8")
-    return STYLE + f"<style>{css}</style>"
+    """The pages' style sheets (package files, from the one loader in `common`)."""
+    return page_style()
 
 
 class Step(w.VBox):
@@ -60,7 +58,6 @@ class Step(w.VBox):
         self._build, self._summary, self._done, self._frame = build, summary, done, frame
         self.toggle = w.Button(
             description=title,
-            icon="chevron-right",
             tooltip=f"Open or close: {title}",
             layout=w.Layout(width="auto"),
         )
@@ -83,13 +80,11 @@ class Step(w.VBox):
             self.body.children = [self._build()]
             self.built = True
         self.body.layout.display = "flex"
-        self.toggle.icon = "chevron-down"
         self.opened = True
         self.add_class("cr-step-open")
 
     def collapse(self) -> None:
         self.body.layout.display = "none"
-        self.toggle.icon = "chevron-right"
         self.opened = False
         self.remove_class("cr-step-open")
 

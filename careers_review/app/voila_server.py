@@ -1,9 +1,11 @@
 """Voilà as the product serves it: `/` (with its query, e.g. ?school=) opens the start page,
-and every request passes the guards in `guards.py` first."""
+every request passes the guards in `guards.py` first, and each page comes from the product's
+own template (`voila_template/`), which asks nothing of another machine."""
 
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 
 from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
@@ -13,6 +15,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..resources import START_PAGE
+from .common import page_css
 from .guards import (
     GuardedApplication,
     GuardedKernelWebsocketHandler,
@@ -21,7 +24,10 @@ from .guards import (
     allowed_names,
 )
 
-__all__ = ["CareersVoila"]
+__all__ = ["TEMPLATE", "CareersVoila", "page_resources"]
+
+#: The product's page template: lab's page without its CDN links, with our style and script.
+TEMPLATE = Path(__file__).resolve().parent / "voila_template"
 
 _REPLACED = {
     TornadoVoilaHandler: GuardedVoilaHandler,
@@ -34,6 +40,18 @@ class CareersVoila(Voila):
         Unicode(), config=True, help="Host names answered besides 127.0.0.1, localhost and ::1."
     )
     max_kernels = Int(20, config=True, help="Most kernels at once; 0 for no limit.")
+
+    def setup_template_dirs(self) -> None:
+        """Lab's template as Voilà finds it, with ours first so that its page is the one
+        served; lab's static files stay where Voilà's handlers look for them."""
+        super().setup_template_dirs()
+        self.template_paths = [str(TEMPLATE), *list(self.template_paths)]  # type: ignore[has-type]
+        config = self.voila_configuration.config
+        extra = config.VoilaConfiguration.get("resources", {})
+        if not isinstance(extra, dict):  # given on the command line: a string still
+            extra = type(self.voila_configuration).resources.from_string(extra)
+        merged = {**extra, "careers": page_resources()}
+        config.VoilaConfiguration.resources = merged
 
     def init_handlers(self) -> list:
         start = url_path_join(self.server_url, "voila/render", START_PAGE)
@@ -58,3 +76,13 @@ class CareersVoila(Voila):
         self.app.settings.update(self.tornado_settings)
         self.app.add_handlers(".*$", self.init_handlers())
         self.listen()
+
+
+def page_resources() -> dict[str, str]:
+    """What the template puts in every page's head: the package's style sheets and the
+    page's script (`careers.js` beside the template, when it is there)."""
+    script = TEMPLATE / "careers.js"
+    return {
+        "style": page_css(),
+        "script": script.read_text(encoding="utf-8") if script.is_file() else "",
+    }

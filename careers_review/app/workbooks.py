@@ -44,6 +44,46 @@ class ReviewWorkbook(Workbook):
         build = review_builder(self.academic_year, self.autosave_delay, self.make_app)
         return build(workspace, school_id)
 
+    def header(self) -> list[w.Widget]:
+        """The school and save status, then which year's review this is and, over an earlier
+        year's, the button that starts this year's."""
+        from .new_year import NewYearBar
+
+        session = self.app.session
+        self.year_bar = NewYearBar(
+            session.store,
+            session.framework,
+            self.school_id,
+            shown=session.review.academic_year,
+            draft=session.draft,
+            on_start=self.open_year,
+        )
+        self._draft = session.draft
+        session.listen(self._saved_draft)
+        return [*super().header(), self.year_bar.widget]
+
+    def _saved_draft(self, what: str) -> None:
+        """A first review's first edit saved it: the bar stops calling it unsaved."""
+        if self._draft and what == "status" and not self.app.session.draft:
+            self._draft = False
+            self.year_bar.refresh(draft=False)
+
+    def open_year(self, review: Any) -> None:
+        """Show `review` (just started) in place of the one on screen: what was typed there is
+        saved first, and every step is built again over the new review."""
+        old = self.app
+        for session in getattr(old, "sessions", (old.session,)):
+            session.flush()
+        follower = getattr(old, "follower", None)
+        if follower is not None:
+            follower.stop()
+        self.academic_year = review.academic_year
+        self.top.app = self._made(self.workspace, self.school_id)
+        for step in self.steps:
+            step.built = False
+            step.body.children = []
+        self.top.children = self._header(self.top.app)
+
     def make_app(self, session: Any, workspace: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 

@@ -1,0 +1,1 @@
+// The page's own script (an upload size guard goes here).
