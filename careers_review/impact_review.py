@@ -14,7 +14,7 @@ import pandas as pd
 
 from .charts import survey_png
 from .evidence import FALLING_BY, LOW_POSITIVE, ItemChange, SurveyResults
-from .evidence.gather import README_HINT, SAMPLES, WHERE, Evidence
+from .evidence.gather import UPLOAD_HINT, Evidence
 from .sections import Chart, Section, cell, heading, paragraph, table
 
 __all__ = [
@@ -96,11 +96,10 @@ def destinations_section(evidence: Evidence) -> Section:
         evidence,
         evidence.files.destinations,
         "destinations",
-        f"No destinations file given. {WHERE}, or set destinations_file to a DfE destination "
-        "measures CSV: the Key Stage 4 file (england_ks4-pupdest.csv), the 16-18 (Key Stage 5) "
-        "file or an Explore Education Statistics download, and urn to the school's URN if the "
-        "profile's is not the one the DfE uses. The columns each shape needs are in "
-        f"{README_HINT}; {SAMPLES}ks5_destinations_sample.csv is a small example.",
+        f"No destinations file yet. {UPLOAD_HINT}: the DfE's destination measures as "
+        "published, either the Key Stage 4 file, the 16-18 (Key Stage 5) file or a download "
+        "from Explore Education Statistics. The school is found in it by the URN in its "
+        "profile.",
     )
     dest = evidence.destinations
     if stop or dest is None:
@@ -274,11 +273,10 @@ def learner_survey_section(evidence: Evidence) -> Section:
         evidence,
         files.learner_survey,
         "learner",
-        f"No learner survey given. {WHERE}, or set learner_survey to a CSV with one row per "
-        "learner: learner_id, year_group, academic_year, then one column per statement, each "
-        "answer from Strongly disagree to Strongly agree (or 1 to 5). Set "
-        "previous_learner_survey to an earlier year's file with the same statements to see the "
-        f"change. See {README_HINT}; for example {SAMPLES}learner_survey_2026-27.csv.",
+        f"No learner survey yet. {UPLOAD_HINT}: a CSV file with one row per learner and the "
+        "columns learner_id, year_group and academic_year, then one column per statement, "
+        "each answer from Strongly disagree to Strongly agree (or 1 to 5). Upload an earlier "
+        "year's survey with the same statements too, to see the change.",
     )
     if stop:
         return _step(_LEARNER, stop, no_rows(["All"], "Statement"))
@@ -291,7 +289,8 @@ def learner_survey_section(evidence: Evidence) -> Section:
         extra = problem(evidence.change_error)
     elif not files.previous_learner_survey.strip():
         extra = paragraph(
-            "No earlier survey given (previous_learner_survey), so there is no change to show.",
+            "No survey from an earlier year yet, so there is no change to show: upload one "
+            "with the button below to compare.",
             "cr-muted",
         )
     changes = evidence.changes
@@ -313,9 +312,9 @@ def parent_survey_section(evidence: Evidence) -> Section:
         evidence,
         evidence.files.parent_survey,
         "parent",
-        f"No parent and carer questionnaire given. {WHERE}, or set parent_survey to a CSV "
-        "shaped like the learner survey with respondent_id in place of learner_id (year_group "
-        f"is the child's). See {README_HINT}; for example {SAMPLES}parent_survey_2026-27.csv.",
+        f"No parent and carer questionnaire yet. {UPLOAD_HINT}: a CSV file shaped like the "
+        "learner survey, with respondent_id in place of learner_id (year_group is the "
+        "child's).",
     )
     if stop:
         return _step(_PARENT, stop, no_rows(["All"], "Statement"))

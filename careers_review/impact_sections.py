@@ -14,6 +14,7 @@ fourth step, Act, adds actions to the plan and so has widgets: it is in
 from __future__ import annotations
 
 from html import escape
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -22,9 +23,7 @@ from .charts import kpi_progress_png
 from .content import Framework
 from .evidence.encounters import ENCOUNTER_TYPES, TYPE_LABELS
 from .evidence.gather import (
-    README_HINT,
-    SAMPLES,
-    WHERE,
+    UPLOAD_HINT,
     Evidence,
     EvidenceFiles,
     collected,
@@ -166,9 +165,9 @@ def plan_section(review: Review, framework: Framework | None = None) -> Section:
     )
     if not pairs:
         html += missing(
-            f"The plan for {year} has no key performance indicators yet. Add them in the "
-            "strategic careers plan workbook (03), each with a baseline and a target, so "
-            "this evaluation has something to measure against."
+            f"The plan for {year} has no key performance indicators yet. Add them on the "
+            "strategic plan page, each with a baseline and a target, so this evaluation has "
+            "something to measure against."
         )
     else:
         rows = [
@@ -192,7 +191,7 @@ def plan_section(review: Review, framework: Framework | None = None) -> Section:
 def collect_section(evidence: Evidence) -> Section:
     """Step 2: each evidence file, given or not, read or why not.
 
-    Frame: one row per file with Evidence, File (as the page names it), Kind, Academic year,
+    Frame: one row per file with Evidence, File (its name, without its folder), Kind, Academic year,
     Rows, State ("read", "not provided" or "could not be read"), Parameter (the workbook
     parameter that gives it) and Problem (why it could not be read).
     """
@@ -200,12 +199,12 @@ def collect_section(evidence: Evidence) -> Section:
     states = {"read": "cr-read", "not provided": "cr-not-provided"}
     table_rows, frame_rows = [], []
     for item in loaded:
-        shown = evidence.shown(item.given)
+        shown = PurePath(item.given).name if item.given else ""  # named, never by folder
         figures = [item.kind, item.academic_year, item.rows]
         table_rows.append(
             [
                 cell(item.label),
-                cell(shown or f"none ({item.parameter} is empty)"),
+                cell(shown or "none yet"),
                 *[cell(text or "\u2013") for text in figures[:2]],
                 num(item.rows or "\u2013"),
                 cell(item.state, states.get(item.state, "cr-input-error")),
@@ -215,11 +214,14 @@ def collect_section(evidence: Evidence) -> Section:
     given = sum(1 for item in loaded if item.given)
     html = (
         paragraph(
-            f"{given} of {len(loaded)} evidence files given. Each file's columns are described "
-            f"in {README_HINT}; the sample files sit in {SAMPLES}."
+            f"{given} of {len(loaded)} evidence files given. Each kind of evidence below has "
+            "its own upload button: a file is checked as soon as it is chosen, and every "
+            "earlier file is kept."
         )
         + grid(_COLLECT_HEADERS, table_rows, "cr-collect-table")
-        + "".join(paragraph(note, "cr-muted") for item in loaded for note in item.notes)
+        + "".join(
+            paragraph(evidence.shown(note), "cr-muted") for item in loaded for note in item.notes
+        )
     )
     frame = pd.DataFrame(frame_rows, columns=COLLECT_COLUMNS)
     title = "2. Collect: the evidence given"
@@ -267,10 +269,10 @@ def encounters_section(evidence: Evidence, framework: Framework) -> Section:
         evidence,
         evidence.files.encounters,
         "encounters",
-        f"No encounters log given. {WHERE}, or set encounters_file to a CSV with one row per "
-        "activity: date, year_groups, type, provider, pupils, description (type is "
-        "employer_encounter, workplace_experience, fe_he_encounter, provider_access or "
-        f"personal_guidance). See {README_HINT}; for example {SAMPLES}encounters_2026-27.csv.",
+        f"No encounters log yet. {UPLOAD_HINT}: a CSV file with one row per activity and the "
+        "columns date, year_groups, type, provider, pupils and description (the type is an "
+        "employer encounter, workplace experience, an FE/HE encounter, provider access or "
+        "personal guidance).",
     )
     if stop:
         frame = no_rows([*types, *benchmarks], "Year group")
@@ -366,7 +368,7 @@ def kpi_section(review: Review) -> Section:
     if not pairs:
         html = missing(
             "No key performance indicators in the plan, so there is no progress to show. Add "
-            "them in the strategic careers plan workbook (03)."
+            "them on the strategic plan page."
         )
         return Section(key, title, html, frame=frame, css=css, level=3)
     rows = [
@@ -382,8 +384,8 @@ def kpi_section(review: Review) -> Section:
     )
     if measured < len(pairs):
         lead += (
-            f" {len(pairs) - measured} of {len(pairs)} have no current value yet: enter it in "
-            "the strategic careers plan workbook (03) once the evidence above gives it."
+            f" {len(pairs) - measured} of {len(pairs)} have no current value yet: enter it on "
+            "the strategic plan page once the evidence above gives it."
         )
     html = paragraph(lead) + grid(
         ["Priority", "KPI", "Baseline", "Target", "Current", "Progress"], rows, "cr-kpi-table"

@@ -21,6 +21,7 @@ from .workspace import FRAMEWORK_ENV, READ_ONLY_ENV
 __all__ = [
     "START_PAGE",
     "TOKEN_ENV",
+    "WEBSOCKET_LIMIT",
     "ServeOptions",
     "ask_password_file",
     "find_workbooks",
@@ -39,6 +40,9 @@ TOKEN_ENV = "CAREERS_REVIEW_TOKEN"
 LAB_TOKEN_ENV = "JUPYTER_TOKEN"
 LOOPBACK = "127.0.0.1"
 _HASH_PREFIXES = ("argon2:", "sha1:", "sha256:", "sha512:")
+#: The largest websocket message the served app takes: the impact page's largest upload
+#: (`careers_review.evidence.uploads.UPLOAD_LIMIT`, 40 MiB) and room for its envelope.
+WEBSOCKET_LIMIT = 48 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,8 @@ def voila_argv(
 ) -> list[str]:
     """The server's settings live in voila.json (sources stripped, tracebacks hidden, no port
     hopping, only images served as files), read from `settings` (default: the served folder);
-    the rest comes from the command line."""
+    the rest comes from the command line. The websocket takes a message a little larger than
+    the largest upload the impact page takes (Tornado's own limit is 10 MiB)."""
     cull_interval = max(1, min(60, options.cull_after // 4))
     argv = [
         str(workbooks),
@@ -203,6 +208,8 @@ def voila_argv(
         f"--MappingKernelManager.cull_idle_timeout={options.cull_after}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
+        # A dict with a number in it: key=value would hand Tornado the limit as a string.
+        f"--Voila.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_LIMIT}}}",
     ]
     if hashed_password:
         argv.append(f"--PasswordIdentityProvider.hashed_password={hashed_password}")

@@ -242,7 +242,7 @@ def test_ks5_shape():
     assert oakfield.school.counts["unknown"].value == 8  # TOT_NOT_CAPTURED
     assert "school_sixth_form" not in oakfield.split  # KS5 does not split education this way
     assert oakfield.disadvantaged_gap == 86 - 77
-    assert oakfield.la_name == "891"  # no names file beside it: the code
+    assert oakfield.la_name == "Nottinghamshire"  # no names file beside it: the package's list
     assert oakfield.local_authority is not None
     assert oakfield.local_authority.split["not_sustained"].value == 7
     ashcombe = ks5.school(990106)
@@ -446,7 +446,7 @@ def test_destination_actions_fall_back_to_england_without_an_la_row():
     school = load_destinations(KS5_SAMPLE).school("990106")  # 7% and 4% v England 6% and 2%
     actions = propose_actions(destinations=school)
     assert len(actions) == 2
-    assert all("England (the file has no figures for 855)" in a.what for a in actions)
+    assert all("England (the file has no figures for Leicestershire)" in a.what for a in actions)
 
 
 def test_suppressed_destinations_propose_nothing(ks4):

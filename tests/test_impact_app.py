@@ -121,12 +121,14 @@ def test_sample_evidence_fills_plan_collect_and_review(store):
     assert len(charts) == 3 and all(c.png[:8] == b"\x89PNG\r\n\x1a\n" for c in charts)
     assert html.count("<img class='cr-chart'") == 3
 
-    # Opened from the picker, the same sections are HTML widgets, with the actions last.
-    kinds = [type(child).__name__ for child in app.widget.children]
-    assert kinds == ["HTML"] * len(app.sections) + ["VBox"]
-    shown = [child.value for child in app.widget.children[:-1]]
+    # Opened from the picker, the same sections are HTML widgets (each kind of evidence with
+    # its upload button under it), with the actions last.
+    views = app.widget.children[:-1]
+    shown = [getattr(view, "value", None) or view.children[0].value for view in views]
     assert shown == [part.to_html() for part in app.sections]
-    assert app.widget.children[-1] is app.act.widget
+    uploads = [view.children[1] for view in views if not hasattr(view, "value")]
+    assert uploads == [upload.widget for upload in app.uploads.values()]
+    assert app.widget.children[-1].children == (app.act.widget,)
     assert len(app.act.rows) >= 5
 
 
@@ -253,10 +255,11 @@ def test_a_bad_file_shows_its_message_and_the_page_still_works(store, tmp_path: 
 def test_files_not_given_say_what_to_give(store, tmp_path: Path):
     app = _app(store, EvidenceFiles())
     html = app.html()
+    # Each says to upload it, and what it should hold; none names a parameter or a path.
+    assert html.count("Upload it with the button below") == 4
     for parameter in ("destinations_file", "learner_survey", "parent_survey", "encounters_file"):
-        assert f"or set {parameter}" in html
-    assert html.count("evidence/&lt;school id&gt;/ folder") == 4
-    assert html.count("sample_data/evidence/README.md") >= 4
+        assert parameter not in html
+    assert "sample_data" not in html and "&lt;school id&gt;" not in html
     assert html.count("not provided") == 5
     assert app.act.rows == [] and app.act.add.disabled
 
@@ -303,7 +306,8 @@ def test_entry_function_opens_the_school_or_a_picker(data_dir):
     app = page.app
     assert isinstance(app, ImpactApp) and not app.inline
     assert page.children == (app.widget,)
-    assert any("cr-impact-learner" in getattr(c, "value", "") for c in app.widget.children)
+    views = [getattr(c, "value", "") or c.children[0].value for c in app.widget.children[:-1]]
+    assert any("cr-impact-learner" in view for view in views)
 
 
 def test_files_kept_in_the_data_directory_are_found_without_parameters(data_dir):
@@ -401,6 +405,6 @@ def test_the_page_calls_the_evidence_folder_by_name_not_by_path(data_dir):
     app = impact_app("oakfield-academy", str(data_dir)).app
     assert "parent" in app.evidence.errors
     page = " ".join(unescape(part.to_html()) for part in app.sections)
-    assert "your evidence folder/learner_survey_2026-27.csv" in page
+    assert "<td>learner_survey_2026-27.csv</td>" in page  # the Collect step: its name
     assert "your evidence folder/parent_survey_2026-27.csv" in page
     assert str(data_dir) not in page and str(data_dir.parent) not in page

@@ -255,9 +255,9 @@ def test_kpi_section_works_out_progress(store):
 def test_a_file_not_given_or_unreadable_gives_its_message_and_an_empty_frame(store, tmp_path):
     evidence = _evidence(store, EvidenceFiles())
     given = {
-        "destinations": ("No destinations file given", DESTINATION_COLUMNS),
-        "learner": ("No learner survey given", ["All"]),
-        "parent": ("No parent and carer questionnaire given", ["All"]),
+        "destinations": ("No destinations file yet", DESTINATION_COLUMNS),
+        "learner": ("No learner survey yet", ["All"]),
+        "parent": ("No parent and carer questionnaire yet", ["All"]),
     }
     steps = {
         "destinations": destinations_section,
@@ -270,7 +270,7 @@ def test_a_file_not_given_or_unreadable_gives_its_message_and_an_empty_frame(sto
         assert not section.charts
         _is_empty(section, columns)
     encounters = encounters_section(evidence, FW)
-    assert "No encounters log given" in encounters.html
+    assert "No encounters log yet" in encounters.html
     _is_empty(encounters, list(encounters_section(_evidence(store, SAMPLES), FW).frame.columns))
 
     broken = tmp_path / "parents.csv"
@@ -310,7 +310,7 @@ def test_the_whole_page_in_order_from_a_session(store):
     assert sections[3] == review_section()
     assert sections[3].title == "3. Review: what the evidence shows"
     assert sections[5].frame is not None and not sections[5].frame.empty
-    assert "your evidence folder/learner_survey_2026-27.csv" in sections[2].html
+    assert "<td>learner_survey_2026-27.csv</td>" in sections[2].html  # by name, not folder
     assert all(isinstance(s, Section) and s._repr_html_() == s.to_html() for s in sections)
 
 

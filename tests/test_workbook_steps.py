@@ -81,12 +81,12 @@ def test_impact_steps_show_the_evidence_and_close_what_has_none(data_dir):
     page = impact_evaluation(SCHOOL, str(data_dir), academic_year=YEAR)
     destinations = page.destinations()
     assert len(destinations.frame) > 0 and destinations.opened
-    shown = destinations.body.children[0].value
+    shown = destinations.body.children[0].children[0].value  # the section, its upload below
     first = destinations.frame.index[0]
     assert first in shown  # the figures in the frame are the ones on the page
     parents = page.parent_survey()  # no parent survey in the folder: nothing to show
     assert parents.frame.empty and not parents.opened
-    assert parents.summary.value == "Nothing to show yet"
+    assert parents.summary.value == "No file yet: its upload button is in this step"
 
 
 def test_a_page_opened_without_a_school_fills_its_steps_once_one_is_chosen(data_dir):

@@ -1,8 +1,10 @@
 """Workbook 04 as a page of steps: plan, collect, review each kind of evidence, act.
 
-The reading steps are the pure sections of `impact_sections`, shown as static HTML and each
-with its figures in `.frame`; the last step adds the actions the evidence calls for to the
-plan. A reading step with nothing to show (its file was not given) starts closed.
+The reading steps are the pure sections of `impact_sections`, shown as HTML and each with its
+figures in `.frame`; each kind of evidence has its upload button under its section, and an
+upload draws the sections and the step summaries again. The last step adds the actions the
+evidence calls for to the plan. A reading step with nothing to show (its file was not given)
+starts closed.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..impact_sections import IMPACT_STYLE, EvidenceFiles, discover_evidence
+from ..impact_sections import IMPACT_STYLE, EvidenceFiles
 from ..sections import Section
 from .steps import Step
 from .workbooks import ReviewWorkbook, count
@@ -48,12 +50,20 @@ class ImpactEvaluation(ReviewWorkbook):
         super().__init__(school_id, data_dir, framework, academic_year)
 
     def make_app(self, session: Any, workspace: Any) -> Any:
-        from ..workspace import EVIDENCE_FOLDER
         from .impact import ImpactApp
 
-        folder = workspace.data_dir / EVIDENCE_FOLDER / session.school.id
         # Inline: the sections are shown by the steps, not as one long page.
-        return ImpactApp(session, discover_evidence(folder, self.files), inline=True)
+        app = ImpactApp(session, self.files, inline=True)
+        app.redrawn.append(self._redrawn)
+        return app
+
+    def _redrawn(self) -> None:
+        """After an upload: the roadmap's count of evidence files and every step's summary
+        line from the new evidence."""
+        self._evidence = None  # the folder has one more file: count it again
+        self.refresh_roadmap()
+        for step in self.steps:
+            step.refresh()
 
     def header(self) -> list[w.Widget]:
         return [w.HTML(IMPACT_STYLE), *super().header()]
@@ -69,12 +79,16 @@ class ImpactEvaluation(ReviewWorkbook):
 
         def line() -> str:
             found = frame()
-            return summary(found) if found is not None and len(found) else "Nothing to show yet"
+            if found is not None and len(found):
+                return summary(found)
+            if key in self.app.uploads:
+                return "No file yet: its upload button is in this step"
+            return "Nothing to show yet"
 
         return self.step(
             key,
             title,
-            lambda: w.HTML(section().to_html()),
+            lambda: self.app.section_view(key),
             summary=line,
             done=lambda: frame() is None or not len(frame()),
             frame=frame,
@@ -122,4 +136,4 @@ class ImpactEvaluation(ReviewWorkbook):
             proposals = len(self.app.act.rows)
             return count(proposals, "proposed action") if proposals else "No actions proposed"
 
-        return self.step("act", "Act on the evidence", lambda: self.app.act.widget, summary=line)
+        return self.step("act", "Act on the evidence", lambda: self.app.act_box, summary=line)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +42,7 @@ from .destinations_wide import WIDE, WIDE_OPTIONAL, read_wide
 
 __all__ = [
     "CODES",
+    "ENGLAND_LA_NAMES",
     "LA_NAMES_FILE",
     "SPLIT_LABELS",
     "DestinationFigures",
@@ -49,12 +51,16 @@ __all__ = [
     "GroupFigures",
     "Measure",
     "SchoolDestinations",
+    "england_la_names",
     "load_destinations",
     "load_la_names",
 ]
 
 #: The DfE's file of local authority codes and names, looked for beside a destinations file.
 LA_NAMES_FILE = "la_and_region_codes_meta.csv"
+#: Every English local authority's DfE code and name (public reference data shipped with the
+#: package), so a page says "Nottinghamshire" even when a file gives only "891".
+ENGLAND_LA_NAMES = Path(__file__).resolve().parent / "la_names.csv"
 
 _KIND_NAMES: dict[Kind, str] = {
     "ks4": "Key Stage 4 pupil destinations",
@@ -198,13 +204,22 @@ def load_la_names(path: str | os.PathLike[str]) -> dict[str, str]:
     return names
 
 
+@cache
+def england_la_names() -> Mapping[str, str]:
+    """The package's list of English local authorities: DfE code to name."""
+    table = read_table(ENGLAND_LA_NAMES, what="local authority names file")
+    code_at, name_at = table.position("code"), table.position("name")
+    return {values[code_at].strip(): values[name_at].strip() for _, values in table.rows}
+
+
 def load_destinations(
     path: str | os.PathLike[str], la_names: str | os.PathLike[str] | None = None
 ) -> DestinationsFile:
     """Read a DfE destinations file of any of the three shapes, checking every row.
 
     LA names come from `la_names` if given, else from `la_and_region_codes_meta.csv` beside the
-    file when it is there, else from the file itself (EES carries them), else the LA code.
+    file when it is there, else from the file itself (EES carries them), else from the
+    package's list of English local authorities; only a code in none of them stays a code.
     """
     table = read_table(path, what="destinations file")
     kind = _detect(table)
@@ -214,6 +229,7 @@ def load_destinations(
     else:
         year, schools, las, england = read_wide(table, cells, kind)
         names = {}
+    names = {**england_la_names(), **names}
     names_path = Path(la_names) if la_names is not None else Path(path).parent / LA_NAMES_FILE
     if la_names is not None or names_path.is_file():
         names.update(load_la_names(names_path))

@@ -7,6 +7,7 @@ kept beside the results of the files that were read, and nothing is raised.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,16 +16,14 @@ from typing import TypeVar
 from ..content import Framework
 from ..errors import InputError
 from ..model import KPI, Action, School
-from ..workspace import EVIDENCE_FOLDER, hide_paths
+from ..workspace import hide_paths
 from .actions import propose_actions
 from .destinations import DestinationsFile, SchoolDestinations, load_destinations
 from .encounters import EncounterCoverage, EncountersLog, load_encounters, school_year_groups
 from .surveys import ItemChange, SurveyResults, change_since, load_survey
 
 __all__ = [
-    "README_HINT",
-    "SAMPLES",
-    "WHERE",
+    "UPLOAD_HINT",
     "Evidence",
     "EvidenceFiles",
     "Loaded",
@@ -35,11 +34,8 @@ __all__ = [
     "progress_text",
 ]
 
-#: Where a careers leader finds the column list of every file the impact evaluation reads.
-README_HINT = "the CSV shapes in sample_data/evidence/README.md"
-#: The sample files, as a workbook in workbooks/ reaches them.
-SAMPLES = "../sample_data/evidence/"
-WHERE = f"Put it in the data directory's {EVIDENCE_FOLDER}/<school id>/ folder"
+#: What a section without its file says to do (each kind of evidence has its upload button).
+UPLOAD_HINT = "Upload it with the button below"
 T = TypeVar("T")
 
 
@@ -63,22 +59,51 @@ _PATTERNS = {
 }
 
 
+_ACADEMIC_YEAR = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?=[_.])")
+_UPLOADED = re.compile(r"_(\d{4}-\d{2}-\d{2}_\d{4})(?:-(\d+))?\.csv$")
+#: Kinds whose newest file is the latest academic year in its name, then the latest upload.
+_BY_YEAR = {"learner_survey", "parent_survey", "encounters"}
+
+
+def _year_named(path: Path) -> str:
+    """The academic year a file's name gives ("learner_survey_2026-27.csv": 2026-27), or ''."""
+    for match in _ACADEMIC_YEAR.finditer(path.name):
+        if (int(match[1]) + 1) % 100 == int(match[2]):
+            return match[0]
+    return ""
+
+
+def _newness(kind: str, path: Path) -> tuple[str, str, int, str]:
+    """How new a file is by its name: its academic year (surveys and logs), then the time it
+    was uploaded (`..._2026-12-02_1042-2.csv`), then the name itself."""
+    uploaded = _UPLOADED.search(path.name)
+    stamp, number = (uploaded[1], int(uploaded[2] or 1)) if uploaded else ("", 0)
+    year = _year_named(path) if kind in _BY_YEAR else ""
+    return year, stamp, number, path.name
+
+
 def discover_evidence(folder: Path, files: EvidenceFiles) -> EvidenceFiles:
     """Fill the files not given from a school's evidence folder (DATA_DIR/evidence/<school>/):
-    the newest file of each kind by name, and the one before it as the earlier survey."""
+    the newest file of each kind (see `_newness`), and as the earlier learner survey the
+    newest one of an earlier academic year."""
     if not folder.is_dir():
         return files
-    found = {
-        kind: sorted({p for pattern in patterns for p in folder.glob(pattern)})
-        for kind, patterns in _PATTERNS.items()
-    }
+    found: dict[str, list[Path]] = {}
+    for kind, patterns in _PATTERNS.items():
+        every = {p for pattern in patterns for p in folder.glob(pattern) if p.is_file()}
+        found[kind] = sorted(every, key=lambda path: _newness(kind, path))
     chosen = {}
     for kind, paths in found.items():
         if paths and not getattr(files, kind):
             chosen[kind] = str(paths[-1])
     surveys = found["learner_survey"]
     if len(surveys) > 1 and not files.previous_learner_survey and not files.learner_survey:
-        chosen["previous_learner_survey"] = str(surveys[-2])
+        year = _year_named(surveys[-1])
+        earlier = [
+            p for p in surveys[:-1] if not year or not _year_named(p) or _year_named(p) < year
+        ]
+        if earlier:
+            chosen["previous_learner_survey"] = str(earlier[-1])
     return replace(files, **chosen)
 
 
@@ -213,15 +238,16 @@ def _find_school(found: Evidence, school: School) -> None:
     urn = found.files.urn.strip() or school.urn
     if not urn:
         found.destinations_note = (
-            "The school's profile has no URN and none was given: set the urn parameter to the "
-            "school's six-digit unique reference number."
+            "The school's profile has no URN, so its figures cannot be found in the "
+            "destinations file: add the school's six-digit unique reference number to its "
+            "profile on the start page."
         )
         return
     if urn not in set(data.urns()):
         found.destinations_note = (
             f"URN {urn} is not in this destinations file ({data.path.name}, "
-            f"{len(data):,} schools). Give the URN the DfE publishes the school's figures under "
-            "with the urn parameter, or a file that includes the school."
+            f"{len(data):,} schools). Upload a file that includes the school, or check the URN "
+            "in the school's profile on the start page."
         )
         return
     found.destinations = data.school(urn)
