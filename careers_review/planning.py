@@ -35,8 +35,11 @@ __all__ = [
     "edit_priority",
     "lines",
     "parse_number",
+    "put_back",
     "remove_item",
     "remove_priority",
+    "restore_item",
+    "restore_priority",
     "set_objectives",
     "set_outcomes",
     "texts_to_items",
@@ -246,6 +249,39 @@ def remove_item(plan: Plan, priority_id: str, kind: str, item_id: str) -> Plan:
         plan,
         priority_id,
         lambda p: p.model_copy(update={kind: [i for i in getattr(p, kind) if i.id != item_id]}),
+    )
+
+
+def put_back(items: list[Any], item: Any, index: int, after: str | None) -> list[Any]:
+    """`items` with a removed `item` back where it was: after the item it followed (`after`,
+    None when it was first), else at its old `index`. An item with its id already there
+    (kept by another page that changed it meanwhile) stays as it is: that is the newer text."""
+    if any(i.id == item.id for i in items):
+        return list(items)
+    ids = [i.id for i in items]
+    if after is None:
+        at = 0
+    elif after in ids:
+        at = ids.index(after) + 1
+    else:
+        at = min(index, len(items))
+    return [*items[:at], item, *items[at:]]
+
+
+def restore_priority(plan: Plan, priority: Priority, index: int, after: str | None) -> Plan:
+    """A removed priority back, with everything it held and its id."""
+    return plan.model_copy(update={"priorities": put_back(plan.priorities, priority, index, after)})
+
+
+def restore_item(
+    plan: Plan, priority_id: str, kind: str, item: Any, index: int, after: str | None
+) -> Plan:
+    """A removed action, milestone or KPI back in its priority (KeyError when the priority
+    itself is gone)."""
+    return _priorities(
+        plan,
+        priority_id,
+        lambda p: p.model_copy(update={kind: put_back(getattr(p, kind), item, index, after)}),
     )
 
 

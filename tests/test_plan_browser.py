@@ -97,6 +97,32 @@ def test_plan_with_two_priorities_survives_reload_and_downloads_as_excel(
         )
         assert measures.first.get_by_label("Target", exact=True).input_value() == "95"
 
+        # Removing the first priority acts at once and offers it back; Undo restores it all.
+        step = open_step(page, "Priorities and objectives")
+        priorities = step.locator(".cr-priority.cr-priority-objectives")
+        remove = priorities.first.get_by_role("button", name="Remove this priority")
+        background = "el => getComputedStyle(el).backgroundColor"
+        assert remove.evaluate(background) == "rgba(0, 0, 0, 0)"  # quiet, unlike Add priority
+        assert step.get_by_role("button", name="Add priority").evaluate(background) != (
+            "rgba(0, 0, 0, 0)"
+        )
+        remove.click()
+        undo = step.locator(".cr-undo")
+        undo.get_by_text(f"Removed the priority “{TITLES[0]}”.").wait_for()
+        assert priorities.count() == 1
+        undo.get_by_role("button", name="Undo").click()
+        undo.wait_for(state="hidden")
+        priorities.nth(1).wait_for()
+        assert priorities.first.get_by_label("Priority", exact=True).input_value() == TITLES[0]
+        _wait_for_plan(
+            session_data_dir,
+            lambda p: (
+                [x.title for x in p.priorities] == TITLES
+                and p.priorities[0].kpis[0].target == 95
+                and p.priorities[0].actions[0].owner == "Careers Leader"
+            ),
+        )
+
         open_step(page, "Downloads").get_by_role("button", name="Excel (.xlsx)").click()
         link = page.locator("a.cr-download")
         link.wait_for(timeout=30_000)

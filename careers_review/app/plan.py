@@ -28,7 +28,8 @@ from .common import (
     section,
 )
 from .plan_rows import PriorityEditor
-from .review_session import ReviewSession
+from .review_session import Removed, ReviewSession
+from .undo import UndoBar
 
 __all__ = ["GatsbyView", "PlanApp", "PlanEditor"]
 
@@ -178,6 +179,9 @@ class PlanEditor(View[ReviewSession]):
         self.add_priority.on_click(lambda _: self._add_priority())
         self.priority_box = w.VBox()
         self.priorities: list[PriorityEditor] = []
+        # One offer to undo the latest removal, shown next to where it was removed from.
+        self.undo = UndoBar()
+        self.undo_slot = w.VBox()
         years = range(7, 14) if session.school.sixth_form else range(7, 12)
         self.outcomes = {
             str(year): w.Textarea(
@@ -199,6 +203,7 @@ class PlanEditor(View[ReviewSession]):
                 w.HTML("<h3>Strategic priorities</h3>"),
                 w.HBox([self.suggest, self.suggested]),
                 self.priority_box,
+                self.undo_slot,
                 self.add_priority,
                 w.HTML("<h3>Careers learning outcomes by year group</h3>"),
                 *self.outcomes.values(),
@@ -210,6 +215,7 @@ class PlanEditor(View[ReviewSession]):
                 [
                     w.HBox([self.suggest, self.suggested]),
                     self.part_lists["objectives"],
+                    self.undo_slot,
                     self.add_priority,
                 ]
             ),
@@ -248,8 +254,23 @@ class PlanEditor(View[ReviewSession]):
         self.refresh()
 
     def remove_priority(self, editor: PriorityEditor) -> None:
-        self.session.remove_priority(editor.id)
+        """Remove at once, and offer it back for a few seconds."""
+        removed = self.session.remove_priority(editor.id)
         self.refresh()
+        self.offer_undo(removed, self.undo_slot)
+
+    def offer_undo(self, removed: Removed, slot: w.Box) -> None:
+        self.undo.offer(removed, lambda: self._put_back(removed), slot)
+
+    def _put_back(self, removed: Removed) -> str:
+        problem = self.session.put_back(removed)
+        self.refresh()
+        priority_id = removed.priority_id or removed.item.id
+        back = next((p for p in self.priorities if p.id == priority_id), None)
+        if not problem and back is not None:
+            row = back.row(removed.kind, removed.item.id) if removed.priority_id else None
+            (row.first if row is not None else back.title).focus()
+        return problem
 
     def _suggest(self) -> None:
         added = self.session.seed_plan_priorities(include_benchmarks=True)

@@ -21,6 +21,7 @@ import ipywidgets as w
 from ..model import KPI, Action, Milestone, Priority
 from ..planning import action_problems, due_date_problem, lines, parse_number
 from .common import NoticesView, field_error, text_area
+from .undo import remove_button
 
 if TYPE_CHECKING:
     from .plan import PlanEditor
@@ -41,12 +42,14 @@ class _Row:
     """One editable line of a priority's list, with its own messages."""
 
     kind = ""
+    thing = ""  # the item in words, for its remove button
     widget: w.Widget
+    first: w.Widget  # the field the keyboard goes to when the item is put back
 
     def __init__(self, priority: PriorityEditor, item_id: str) -> None:
         self.priority, self.id = priority, item_id
         self.editor = priority.editor
-        self.remove = w.Button(description="Remove", layout=w.Layout(width="100px"))
+        self.remove = remove_button(f"this {self.thing}")
         self.remove.on_click(lambda _: priority.remove_item(self.kind, self.id))
         self.message = w.HTML()
 
@@ -68,13 +71,13 @@ class _Row:
 
 
 class ActionRow(_Row):
-    kind = "actions"
+    kind, thing = "actions", "action"
 
     def __init__(self, priority: PriorityEditor, action: Action, new: bool) -> None:
         super().__init__(priority, action.id)
         self.new, self.saved_due = new, action.due_date
         self.due_problem = ""
-        self.what = text_area(action.what, "Action", placeholder="What will be done")
+        self.what = self.first = text_area(action.what, "Action", placeholder="What will be done")
         self.owner = w.Text(
             action.owner,
             description="Owner",
@@ -143,11 +146,11 @@ class ActionRow(_Row):
 
 
 class MilestoneRow(_Row):
-    kind = "milestones"
+    kind, thing = "milestones", "milestone"
 
     def __init__(self, priority: PriorityEditor, milestone: Milestone) -> None:
         super().__init__(priority, milestone.id)
-        self.what = text_area(milestone.what, "Milestone")
+        self.what = self.first = text_area(milestone.what, "Milestone")
         self.due = w.DatePicker(value=milestone.due_date, description="By", style=_SMALL)
         self.done = w.Checkbox(value=milestone.done, description="Reached", indent=False)
         for widget, field in ((self.what, "what"), (self.due, "due_date"), (self.done, "done")):
@@ -160,13 +163,13 @@ class MilestoneRow(_Row):
 
 
 class KPIRow(_Row):
-    kind = "kpis"
+    kind, thing = "kpis", "KPI"
     FIELDS = ("baseline", "target", "current")
 
     def __init__(self, priority: PriorityEditor, kpi: KPI) -> None:
         super().__init__(priority, kpi.id)
         self.bad: set[str] = set()
-        self.name = w.Text(
+        self.name = self.first = w.Text(
             kpi.name,
             description="KPI",
             continuous_update=True,
@@ -278,6 +281,8 @@ class PriorityEditor:
             kind: [_ROWS[kind](self, item) for item in getattr(priority, kind)] for kind in _ROWS
         }
         self.lists = {kind: w.VBox() for kind in _ROWS}
+        # Where the offer to undo a removal from each list shows (the page has one offer).
+        self.undo_slots = {kind: w.VBox() for kind in _ROWS}
         self.add = {
             "actions": w.Button(description="Add action"),
             "milestones": w.Button(description="Add milestone"),
@@ -285,11 +290,8 @@ class PriorityEditor:
         }
         for kind, button in self.add.items():
             button.on_click(lambda _, k=kind: self.add_item(k))
-        self.remove = w.Button(
-            description="Remove this priority",
-            button_style="warning",
-            layout=w.Layout(width="auto"),
-        )
+        self.remove = remove_button("this priority", "Remove this priority")
+        self.remove.layout.align_self = "flex-start"  # as wide as its words, not the box
         self.remove.on_click(lambda _: editor.remove_priority(self))
         self.notices = NoticesView(
             session, lambda path: path[:3] == ("plan", "priorities", self.id)
@@ -328,7 +330,12 @@ class PriorityEditor:
         return self.rows["kpis"]
 
     def _measures(self, kind: str, heading: str) -> list[w.Widget]:
-        return [w.HTML(f"<h4>{escape(heading)}</h4>"), self.lists[kind], self.add[kind]]
+        return [
+            w.HTML(f"<h4>{escape(heading)}</h4>"),
+            self.lists[kind],
+            self.undo_slots[kind],
+            self.add[kind],
+        ]
 
     def _parts(self) -> dict[str, w.VBox]:
         """The priority a part at a time, for a page that shows the plan in steps."""
@@ -336,7 +343,14 @@ class PriorityEditor:
             "objectives": w.VBox(
                 [self.title, self.link, self.objectives, self.remove, self.notices.widget]
             ),
-            "actions": w.VBox([self.name, self.lists["actions"], self.add["actions"]]),
+            "actions": w.VBox(
+                [
+                    self.name,
+                    self.lists["actions"],
+                    self.undo_slots["actions"],
+                    self.add["actions"],
+                ]
+            ),
             "measures": w.VBox(
                 [
                     self.name,
@@ -371,8 +385,13 @@ class PriorityEditor:
         self.editor.refresh()
 
     def remove_item(self, kind: str, item_id: str) -> None:
-        self.editor.session.remove_plan_item(self.id, kind, item_id)
+        """Remove at once, and offer it back for a few seconds."""
+        removed = self.editor.session.remove_plan_item(self.id, kind, item_id)
         self.editor.refresh()
+        self.editor.offer_undo(removed, self.undo_slots[kind])
+
+    def row(self, kind: str, item_id: str) -> _Row | None:
+        return next((row for row in self.rows[kind] if row.id == item_id), None)
 
     def show(self, priority: Priority) -> None:
         """Redraw from the session, keeping each row (and the box being typed in) in place."""

@@ -23,7 +23,8 @@ from .common import (
     lock_editing,
 )
 from .review_outputs import HistoryView, ReportView, SummaryView
-from .review_session import ReviewSession
+from .review_session import Removed, ReviewSession
+from .undo import UndoBar, remove_button
 
 __all__ = ["ReviewApp"]
 
@@ -48,12 +49,14 @@ class OpeningView(View[ReviewSession]):
         self.add = w.Button(description="Add participant")
         self.add.on_click(lambda _: self._add())
         self.missing = w.HTML()
+        self.undo = UndoBar()
         self.widget = w.VBox(
             [
                 w.HTML(f"<p>Academic year <strong>{escape(review.academic_year)}</strong></p>"),
                 self.date,
                 w.HTML("<h2>Who is taking part</h2>"),
                 self.rows,
+                self.undo.widget,
                 self.add,
                 self.missing,
             ]
@@ -81,9 +84,18 @@ class OpeningView(View[ReviewSession]):
         self._show_missing()
 
     def _remove(self, row: ParticipantRow) -> None:
-        self.people.remove(row)
-        self._show_rows()
-        self._changed()
+        """Remove at once, and offer the person back for a few seconds."""
+        removed = self.session.remove_participant(row.id)
+        self.refresh()
+        self.undo.offer(removed, lambda: self._put_back(removed))
+
+    def _put_back(self, removed: Removed) -> str:
+        problem = self.session.put_back(removed)
+        self.refresh()
+        row = next((row for row in self.people if row.id == removed.item.id), None)
+        if row is not None:
+            row.name.focus()
+        return problem
 
     def _show_missing(self) -> None:
         missing = self.session.missing_attendees()
@@ -128,7 +140,7 @@ class ParticipantRow:
         self.role = w.Dropdown(options=view.roles, description="Role")
         self._roles = {value for _, value in view.roles}
         self.show(participant)
-        self.remove = w.Button(description="Remove", layout=w.Layout(width="110px"))
+        self.remove = remove_button("this participant")
         self.widget = w.HBox([self.name, self.role, self.remove])
         view.on_edit(self.name, lambda _: view._changed())
         view.on_edit(self.role, lambda _: view._changed())

@@ -7,6 +7,7 @@ without a browser.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
@@ -32,7 +33,31 @@ from ..store_revisions import Kind
 from ..summary import Profile, profile, weakest_benchmarks
 from .session import AutosaveSession
 
-__all__ = ["ReviewSession", "SchoolSession"]
+__all__ = ["Removed", "ReviewSession", "SchoolSession"]
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What one removal took away, and from where, so that it can be put back as it was.
+
+    `kind` is the list it came from: "priorities", "actions", "milestones", "kpis" (of the
+    priority `priority_id`) or "participants"; `after` is the id of the item it followed,
+    None when it was first.
+    """
+
+    kind: str
+    item: Any
+    index: int
+    after: str | None
+    priority_id: str = ""
+
+
+def _removed(kind: str, items: list[Any], item_id: str, priority_id: str = "") -> Removed:
+    index = next((i for i, item in enumerate(items) if item.id == item_id), None)
+    if index is None:
+        raise KeyError(f"there is no {kind} item {item_id!r}")
+    after = items[index - 1].id if index else None
+    return Removed(kind, items[index].model_copy(deep=True), index, after, priority_id)
 
 
 class SchoolSession(AutosaveSession[School]):
@@ -139,6 +164,11 @@ class ReviewSession(AutosaveSession[Review]):
             self.review.participants = list(participants)
             self.changed()
 
+    def remove_participant(self, participant_id: str) -> Removed:
+        removed = _removed("participants", self.review.participants, participant_id)
+        self.set_participants([p for p in self.review.participants if p.id != participant_id])
+        return removed
+
     def _set_foundations(self, **changes: object) -> None:
         current = self.review.foundations
         updated = Foundations.model_validate({**current.model_dump(), **changes})
@@ -194,8 +224,15 @@ class ReviewSession(AutosaveSession[Review]):
         self._edit_plan(plan)
         return priority_id
 
-    def remove_priority(self, priority_id: str) -> None:
+    def remove_priority(self, priority_id: str) -> Removed:
+        """Remove a priority; what is returned puts it back (`put_back`)."""
+        removed = _removed("priorities", self.review.plan.priorities, priority_id)
         self._edit_plan(planning.remove_priority(self.review.plan, priority_id))
+        return removed
+
+    def restore_priority(self, priority: Priority, index: int, after: str | None) -> None:
+        """A removed priority back where it was, saved like any edit."""
+        self._edit_plan(planning.restore_priority(self.review.plan, priority, index, after))
 
     def edit_priority(self, priority_id: str, **fields: Any) -> None:
         """A priority's title or the theme or benchmark it comes from."""
@@ -213,8 +250,43 @@ class ReviewSession(AutosaveSession[Review]):
     def edit_plan_item(self, priority_id: str, kind: str, item_id: str, **fields: Any) -> None:
         self._edit_plan(planning.edit_item(self.review.plan, priority_id, kind, item_id, **fields))
 
-    def remove_plan_item(self, priority_id: str, kind: str, item_id: str) -> None:
+    def remove_plan_item(self, priority_id: str, kind: str, item_id: str) -> Removed:
+        """Remove an action, milestone or KPI; what is returned puts it back (`put_back`)."""
+        priorities = [p for p in self.review.plan.priorities if p.id == priority_id]
+        if not priorities:
+            raise KeyError(f"the plan has no priority {priority_id!r}")
+        removed = _removed(kind, getattr(priorities[0], kind), item_id, priority_id)
         self._edit_plan(planning.remove_item(self.review.plan, priority_id, kind, item_id))
+        return removed
+
+    def restore_plan_item(
+        self, priority_id: str, kind: str, item: Any, index: int, after: str | None
+    ) -> None:
+        """A removed action, milestone or KPI back where it was (KeyError when its priority
+        is gone)."""
+        plan = planning.restore_item(self.review.plan, priority_id, kind, item, index, after)
+        self._edit_plan(plan)
+
+    def put_back(self, removed: Removed) -> str:
+        """Undo one removal: the item back at its place, with all its fields and its id.
+        Returns "" when it is back (or was already, kept by another page that changed it),
+        else why it cannot come back."""
+        if removed.kind == "participants":
+            self.set_participants(
+                planning.put_back(
+                    self.review.participants, removed.item, removed.index, removed.after
+                )
+            )
+        elif removed.kind == "priorities":
+            self.restore_priority(removed.item, removed.index, removed.after)
+        else:
+            try:
+                self.restore_plan_item(
+                    removed.priority_id, removed.kind, removed.item, removed.index, removed.after
+                )
+            except KeyError:
+                return "its priority has been removed on another page since"
+        return ""
 
     def set_outcomes(self, year: str, texts: list[str]) -> None:
         """One year group's careers learning outcomes, one a line."""
