@@ -247,20 +247,28 @@ class StoreReader:
         return None if row is None else (row[0], row[1])
 
     def revisions(self, kind: Kind, key: str) -> list[Revision]:
+        """Every revision of one document, oldest first, with who saved it and in which
+        sitting (a format 1 store, read as it is, has no sittings)."""
+        sittings = "sitting, began_at" if self._format != "1" else "'', ''"
         with self._errors():
             rows = self._db.execute(
-                "SELECT number, saved_at, author FROM revisions WHERE kind = ? AND key = ?"
-                " ORDER BY number",
+                f"SELECT number, saved_at, author, {sittings} FROM revisions"
+                " WHERE kind = ? AND key = ? ORDER BY number",
                 (kind, key),
             ).fetchall()
         history = []
-        for n, at, author in rows:
+        for n, at, author, sitting, began in rows:
             try:
-                history.append(Revision(kind, key, n, parse_saved_at(at), author))
+                saved_at = parse_saved_at(at)
             except ValueError:
                 raise DamagedRevisionError(
                     self.path, kind, key, n, f"saved_at: not a time ({at!r})"
                 ) from None
+            try:
+                began_at = parse_saved_at(began) if began else None
+            except ValueError:
+                began_at = None  # only the history's "from" time: the revision still reads
+            history.append(Revision(kind, key, n, saved_at, author or "", sitting or "", began_at))
         return history
 
     def revision_count(self) -> int:

@@ -32,11 +32,22 @@ Kind = Literal["school", "review"]
 
 @dataclass(frozen=True)
 class Revision:
+    """One saved version: when it was last saved, by whom, and the page session (`sitting`)
+    whose saves it holds, from `began_at` on. Rows saved before sittings were kept have
+    neither: they read as a sitting of their own that began when it was saved."""
+
     kind: Kind
     key: str
     number: int
     saved_at: datetime
     author: str
+    sitting: str = ""
+    began_at: datetime | None = None
+
+    @property
+    def began(self) -> datetime:
+        """When this revision's first save was made (its save time when not recorded)."""
+        return self.began_at or self.saved_at
 
 
 class DamagedRevisionError(StoreError):

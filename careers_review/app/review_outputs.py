@@ -11,6 +11,7 @@ from ..charts import maturity_profile_alt, maturity_profile_png
 from ..sections import Chart
 from ..workspace import hide_paths
 from .common import View, download_link
+from .history import History, Preview, Sitting
 from .review_session import ReviewSession
 
 __all__ = ["HistoryView", "ReportView", "SummaryView"]
@@ -91,41 +92,130 @@ class SummaryView(View[ReviewSession]):
 
 
 class HistoryView(View[ReviewSession]):
-    """Every saved revision, and a way back to any of them."""
+    """Every saved version, grouped by sitting with who and what changed, and a way back to
+    any of them: choosing one previews it, and only the button restores it."""
+
+    #: How many sittings the list shows; every one of them can be chosen below it.
+    SHOWN = 12
 
     def __init__(self, session: ReviewSession) -> None:
         super().__init__(session)
-        self.choice = w.Dropdown(description="Revision", layout=w.Layout(width="460px"))
-        self.restore = w.Button(description="Restore this revision", layout=w.Layout(width="auto"))
+        self.model = History(session.store, session.kind, session.review.id, session.framework)
+        self.sittings: list[Sitting] = []
+        self.list = w.HTML()
+        self.list.add_class("cr-history-list")
+        self.choice = w.Dropdown(
+            description="Look at the version of",
+            style={"description_width": "auto"},
+            layout=w.Layout(width="auto"),
+        )
+        self.choice.observe(lambda _: self._picked(), names="value")
+        self.preview = w.HTML()
+        self.preview.add_class("cr-history-preview")
+        self.restore = w.Button(
+            description="Restore this revision", layout=w.Layout(width="auto"), disabled=True
+        )
         self.restore.on_click(lambda _: self._restore())
+        self.done = w.HTML()
         self.widget = w.VBox(
             [
                 w.HTML(
-                    "<p>Every save is kept. Restoring adds the chosen revision as the newest; "
-                    "nothing in between is lost.</p>"
+                    "<p>Every save is kept, a sitting at a time. Choose a version to see what "
+                    "it holds and what restoring it would change; restoring adds it as the "
+                    "newest version, so nothing in between is lost.</p>"
                 ),
-                w.HBox([self.choice, self.restore]),
+                self.list,
+                self.choice,
+                self.preview,
+                self.restore,
+                self.done,
             ]
         )
+        self.widget.add_class("cr-history")
         self.refresh()
 
+    def _chosen(self) -> Sitting | None:
+        return next((s for s in self.sittings if s.number == self.choice.value), None)
+
     def _restore(self) -> None:
-        if self.choice.value:
-            self.session.restore(self.choice.value)
+        sitting = self._chosen()
+        if sitting is None:
+            return
+        self.session.restore(sitting.number)
+        self.done.value = (
+            f"<p class='cr-history-done'>The version of {escape(sitting.when)} is back, "
+            "saved as the newest; the one before it is kept in the list.</p>"
+        )
 
     def refresh(self) -> None:
-        revisions = self.session.revisions()
-        options = [
-            (
-                f"{r.number} · {r.saved_at.astimezone():%d %b %Y %H:%M:%S}"
-                f" · {r.author or 'unknown'}",
-                r.number,
-            )
-            for r in reversed(revisions)
-        ]
+        self.sittings = self.model.sittings(self.session.revisions())
+        shown = self.sittings[: self.SHOWN]
+        rows = "".join(
+            f"<tr><td>{escape(s.when)}</td><td>{escape(s.who)}</td><td>{escape(s.what)}</td></tr>"
+            for s in shown
+        )
+        more = len(self.sittings) - len(shown)
+        self.list.value = (
+            "<table class='cr-history-table'><caption>The latest sittings, newest first"
+            "</caption><thead><tr><th scope='col'>When</th><th scope='col'>Who</th>"
+            f"<th scope='col'>What changed</th></tr></thead><tbody>{rows}</tbody></table>"
+            + (f"<p class='cr-muted'>And {more} earlier, to choose below.</p>" if more > 0 else "")
+        )
+        options = [(s.label, s.number) for s in self.sittings]
+        kept = self.choice.value if any(n == self.choice.value for _, n in options) else None
         with self.syncing():
             self.choice.options = options
-            self.choice.value = options[0][1] if options else None
+            self.choice.value = kept
+        self._show_preview()
+
+    def _picked(self) -> None:
+        """Another version chosen: say what it holds (what was just restored is said no more)."""
+        if not self._syncing:
+            self.done.value = ""
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        sitting = self._chosen()
+        if sitting is None:
+            self.preview.value = (
+                "<p class='cr-muted'>Choose a version to see it before restoring it.</p>"
+            )
+            self.restore.disabled = True
+            return
+        found = self.model.preview(sitting, self.session.review)
+        self.preview.value = _preview_html(found)
+        self.restore.disabled = self.session.read_only or not (found.readable and found.restoring)
+
+
+def _preview_html(found: Preview) -> str:
+    """A version as the preview shows it: when and by whom, its levels beside today's, and
+    what restoring it would change."""
+    sitting = found.sitting
+    head = (
+        f"<h3>The version of {escape(sitting.when)}</h3>"
+        f"<p>Saved by {escape(sitting.who)}. It changed: {escape(sitting.what)}.</p>"
+    )
+    if not found.readable:
+        return head + "<p class='cr-field-error'>This version cannot be read back.</p>"
+    rows = "".join(
+        f"<tr class='{'cr-history-differs' if level.differs else 'cr-history-same'}'>"
+        f"<th scope='row'>{escape(level.theme)}</th><td>{escape(level.then)}</td>"
+        f"<td>{escape(level.now)}</td></tr>"
+        for level in found.levels
+    )
+    levels = (
+        "<table class='cr-history-levels'><caption>Agreed levels</caption><thead><tr>"
+        "<th scope='col'>Theme</th><th scope='col'>In this version</th>"
+        f"<th scope='col'>Now</th></tr></thead><tbody>{rows}</tbody></table>"
+        if rows
+        else ""
+    )
+    if found.restoring:
+        items = "".join(f"<li>{escape(said)}</li>" for said in found.restoring)
+        after = f"<p>Restoring it would change what is saved now:</p><ul>{items}</ul>"
+    else:
+        after = "<p>It holds the same as what is saved now: restoring it would change nothing.</p>"
+    return head + levels + after
 
 
 class ReportView:

@@ -212,6 +212,18 @@ class AutosaveSession(Generic[Doc]):
             self._notify("notices")
         return status
 
+    def sign(self, author: str, *, new_sitting: bool = True) -> None:
+        """Store later saves under `author` (the person chosen as "I am…"). What is waiting
+        to be saved is saved first, under the one who typed it; a different person starts a
+        new sitting, so that two people's edits are never folded into one revision."""
+        if author == self.author:
+            return
+        self.flush()
+        with self._lock:
+            self.author = author
+            if new_sitting:
+                self.sitting = uuid.uuid4().hex
+
     def flush(self) -> SaveStatus:
         """Save now if a save is waiting (tests, and before leaving a page)."""
         if self.read_only:

@@ -45,11 +45,14 @@ class ReviewWorkbook(Workbook):
         return build(workspace, school_id)
 
     def header(self) -> list[w.Widget]:
-        """The school and save status, then which year's review this is and, over an earlier
-        year's, the button that starts this year's."""
+        """The school and save status with "I am…" (who is editing, for the history), then
+        which year's review this is and, over an earlier year's, the button that starts
+        this year's."""
         from .new_year import NewYearBar
+        from .person import PersonChooser
 
         session = self.app.session
+        self.person = PersonChooser(session, getattr(self.app, "sessions", (session,)))
         self.year_bar = NewYearBar(
             session.store,
             session.framework,
@@ -60,7 +63,8 @@ class ReviewWorkbook(Workbook):
         )
         self._draft = session.draft
         session.listen(self._saved_draft)
-        return [*super().header(), self.year_bar.widget]
+        title, status, *rest = super().header()
+        return [title, status, self.person.widget, *rest, self.year_bar.widget]
 
     def _saved_draft(self, what: str) -> None:
         """A first review's first edit saved it: the bar stops calling it unsaved."""
