@@ -7,6 +7,7 @@ import time
 import pytest
 
 from careers_review import Store, default_framework
+from careers_review.app.person import person_label
 
 from .conftest import open_step, step_toggle, wait_until_open
 
@@ -15,6 +16,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 FW = default_framework()
 SCHOOL = "hollybank-academy"  # no review yet this academic year: the app starts one
 URL = "/voila/render/02_internal_review.ipynb?school=" + SCHOOL
+
+
+def store_review(data_dir, school):
+    with Store(data_dir) as store:
+        return store.latest_review(school)
 
 
 def _open_theme(page, theme):
@@ -92,10 +98,13 @@ def test_theme_is_chosen_with_the_keyboard_alone(voila_server, session_data_dir,
     with Store(session_data_dir) as store:
         before = store.latest_review(school).rating(theme.id)
     target = FW.levels[0] if before.level != 1 else FW.levels[1]
+    person = next(p for p in store_review(session_data_dir, school).participants if p.name)
+    me = person_label(person.name, person.role, FW)
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     try:
         page.goto(f"{voila_server}/voila/render/02_internal_review.ipynb?school={school}")
         page.locator(".cr-save-status").wait_for(timeout=60_000)
+        page.get_by_label("I am…").select_option(label=me)
         # The themes step is closed when every theme is agreed: its header opens it.
         toggle = step_toggle(page, "The themes")
         step = page.locator(".cr-step").filter(has=toggle)
@@ -126,6 +135,11 @@ def test_theme_is_chosen_with_the_keyboard_alone(voila_server, session_data_dir,
         else:
             pytest.fail(f"keyboard edits did not reach the store: {rating}")
         assert before.evidence in rating.evidence  # added to, not replaced
+        # The history names who made the change and says what it was.
+        latest = open_step(page, "Earlier versions").locator(".cr-history-table tr", has_text=me)
+        latest.first.wait_for(timeout=15_000)
+        assert f"{theme.name}: level {before.level} → {target.number}" in latest.first.inner_text()
+        assert "evidence edited" in latest.first.inner_text()
     finally:
         page.close()
 
