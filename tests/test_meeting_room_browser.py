@@ -8,6 +8,7 @@ critical or serious, and nothing is asked of another machine (the meeting room m
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +17,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import IN_CI, ROOT, open_every_step
+from careers_review import default_framework
+
+from .conftest import IN_CI, ROOT, open_every_step, open_step
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -220,3 +223,96 @@ def test_axe_finds_nothing_critical_or_serious(audits):
 def test_no_page_asks_another_machine_for_anything(audits):
     outside = {name: sorted(set(a.outside)) for name, a in audits.items() if a.outside}
     assert not outside, f"requests beyond this machine: {outside}"
+
+
+#: The contrast ratio of two CSS colours (WCAG's relative luminance), and what the chosen and
+#: an unchosen option of each kind look like.
+CHOSEN = """(root) => {
+  const within = document.querySelector(root);
+  const rgb = (css) => css.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (css) => {
+    const [r, g, b] = rgb(css).map(v => v / 255)
+      .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  // What shows behind an element: its own background, else the nearest one behind it.
+  const backdrop = (el) => {
+    for (let at = el; at; at = at.parentElement) {
+      const colour = getComputedStyle(at).backgroundColor;
+      const parts = colour.match(/[\d.]+/g);
+      if (parts && (parts.length < 4 || Number(parts[3]) > 0)) return colour;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const look = (chosen, other, marked) => {
+    const [c, o] = [getComputedStyle(chosen), getComputedStyle(other)];
+    const tick = getComputedStyle(marked, '::before').content;
+    return {contrast: ratio(backdrop(chosen), backdrop(other)),
+            border: parseFloat(c.borderTopWidth) - parseFloat(o.borderTopWidth),
+            tick: tick.includes('\\u2713')};
+  };
+  const card = within.querySelector('.cr-level-card.cr-level-selected');
+  const plain = within.querySelector('.cr-level-card:not(.cr-level-selected)');
+  const toggle = within.querySelector('.widget-toggle-button.mod-active');
+  const untoggled = within.querySelector('.widget-toggle-button:not(.mod-active)');
+  const radio = [...within.querySelectorAll('.widget-radio-box label')];
+  const checked = radio.find(l => l.querySelector('input:checked'));
+  const unchecked = radio.find(l => !l.querySelector('input:checked'));
+  const radioTick = getComputedStyle(checked, '::after').content.includes('\\u2713');
+  return {
+    card: look(card, plain, card.querySelector('strong')),
+    toggle: look(toggle, untoggled, toggle),
+    radio: {...look(checked, unchecked, checked), tick: radioTick},
+  };
+}"""
+
+
+def test_chosen_options_focus_and_save_status_read_across_the_room(voila_server, browser):
+    """A level chosen by clicking its card: the chosen card, toggle and radio stand out by
+    contrast of at least 3:1 and by a tick and border, the keyboard focus ring is at least
+    2 px, and the save status says "Saved 10:42" and stays on screen when the page scrolls."""
+    page = browser.new_page(viewport=SCREEN)
+    try:
+        page.goto(f"{voila_server}/voila/render/02_internal_review.ipynb?school={SCHOOL}")
+        page.locator(".cr-save-status").wait_for(timeout=60_000)
+        theme = default_framework().themes[0]
+        open_step(page, "The themes").get_by_role("button", name=f"{theme.name}: ").click()
+        panel = page.locator(f".cr-theme-{theme.id}")
+        panel.wait_for(state="visible", timeout=30_000)
+        unchosen = panel.locator(".cr-level-card:not(.cr-level-selected)").first
+        name = unchosen.locator(".cr-level-choose").get_attribute("title") or ""
+        unchosen.click()
+        chosen = panel.locator(".cr-level-card.cr-level-selected")
+        picked = f'.cr-level-card.cr-level-selected:has(.cr-level-choose[title="{name}"])'
+        panel.locator(picked).wait_for(timeout=15_000)  # the card clicked is the one chosen
+        assert chosen.count() == 1
+        panel.locator(".widget-toggle-button", has_text="Strength").first.click()
+        panel.locator(".widget-toggle-button.mod-active").first.wait_for(timeout=15_000)
+        status = page.locator(".cr-save-status")
+        status.filter(has_text=re.compile(r"^\s*Saved \d\d:\d\d\s*$")).wait_for(timeout=15_000)
+
+        looks = page.evaluate(CHOSEN, f".cr-theme-{theme.id}")
+        for kind, look in looks.items():
+            assert look["contrast"] >= 3, f"chosen {kind} against unchosen: {look}"
+            assert look["tick"] and look["border"] >= 0, f"chosen {kind} not only by colour: {look}"
+
+        page.keyboard.press("Tab")
+        ring = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return s.outlineStyle === 'none' ? 0 : parseFloat(s.outlineWidth); }"
+        )
+        assert ring >= 2, f"focus ring {ring} px"
+
+        page.evaluate(
+            "() => { for (const el of [document.scrollingElement,"
+            " document.querySelector('#rendered_cells')]) if (el) el.scrollTop = el.scrollHeight; }"
+        )
+        page.wait_for_timeout(200)
+        box = status.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"], box
+    finally:
+        page.close()
