@@ -243,7 +243,7 @@ CHOSEN = """(root) => {
   const backdrop = (el) => {
     for (let at = el; at; at = at.parentElement) {
       const colour = getComputedStyle(at).backgroundColor;
-      const parts = colour.match(/[\d.]+/g);
+      const parts = colour.match(/[\\d.]+/g);
       if (parts && (parts.length < 4 || Number(parts[3]) > 0)) return colour;
     }
     return 'rgb(255, 255, 255)';
