@@ -127,7 +127,7 @@ def _heatmap_alt(hub: Hub, start: int, stop: int) -> str:
 
 
 def levels(summary: HubSummary) -> Section:
-    from .charts import levels_heatmap_png  # matplotlib: only when drawn
+    from .hub_charts import levels_heatmap_png  # matplotlib: only when drawn
 
     hub = summary.hub
     title = "Theme levels by school"
@@ -157,7 +157,7 @@ def levels(summary: HubSummary) -> Section:
 
 
 def spread(summary: HubSummary) -> Section:
-    from .charts import theme_spread_png  # matplotlib: only when drawn
+    from .hub_charts import theme_spread_png  # matplotlib: only when drawn
 
     hub = summary.hub
     framework = hub.framework

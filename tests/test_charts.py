@@ -9,12 +9,8 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 
 from careers_review import default_framework, load_framework
-from careers_review.charts import (
-    benchmark_scores_png,
-    level_colours,
-    levels_heatmap_png,
-    maturity_profile_png,
-)
+from careers_review.charts import benchmark_scores_png, maturity_profile_png
+from careers_review.hub_charts import level_colours, levels_heatmap_png
 from careers_review.summary import benchmark_scores
 
 from . import factories

@@ -14,7 +14,6 @@ import pytest
 
 from careers_review import InputError, Store, default_framework, load_framework
 from careers_review import hub_sections as sections
-from careers_review.charts import levels_heatmap_png, theme_spread_png
 from careers_review.hub import (
     hub_benchmarks,
     hub_levels,
@@ -27,6 +26,7 @@ from careers_review.hub import (
     statutory_gaps,
     theme_spread,
 )
+from careers_review.hub_charts import levels_heatmap_png, theme_spread_png
 from careers_review.hub_sections import hub_sections, hub_summary, summarise
 from careers_review.sections import Section
 
