@@ -17,7 +17,14 @@ from .model import Review, academic_year_for, review_id_for
 from .store import Store
 from .store_reader import StoreReader
 
-__all__ = ["YearState", "current_year", "start_review", "year_state", "year_to_open"]
+__all__ = [
+    "YearState",
+    "current_year",
+    "review_of",
+    "start_review",
+    "year_state",
+    "year_to_open",
+]
 
 
 def current_year(today: date | None = None) -> str:
@@ -25,7 +32,8 @@ def current_year(today: date | None = None) -> str:
     return academic_year_for(today or date.today())
 
 
-def _review_of(store: StoreReader, school_id: str, year: str) -> Review | None:
+def review_of(store: StoreReader, school_id: str, year: str) -> Review | None:
+    """The school's review of `year`, or None when there is none."""
     try:
         return store.review(review_id_for(school_id, year))
     except UnknownReviewError:
@@ -72,7 +80,7 @@ def year_state(
     return YearState(
         shown=shown or year_to_open(store, school_id, today=today),
         current=current,
-        started=_review_of(store, school_id, current) is not None,
+        started=review_of(store, school_id, current) is not None,
         latest=store.latest_review(school_id),
     )
 
@@ -92,7 +100,7 @@ def start_review(
     today = today or date.today()
     year = academic_year or current_year(today)
     store.school(school_id)  # UnknownSchoolError for a school the hub does not hold
-    found = _review_of(store, school_id, year)
+    found = review_of(store, school_id, year)
     if found is not None:
         return found
     started = Review(

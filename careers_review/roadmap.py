@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .content import Framework
-from .errors import UnknownReviewError
-from .model import Review, School, academic_year_for, review_id_for
+from .model import Review, School, academic_year_for
+from .review_year import review_of
 from .sections import PLAIN_TEXT
 from .store import Store
 from .summary import profile
@@ -103,13 +103,6 @@ def evidence_found(data_dir: Path | None, school_id: str) -> tuple[int, int]:
     return sum(1 for kind in kinds if getattr(found, kind)), len(kinds)
 
 
-def _this_years_review(store: Store, school_id: str, today: date, year: str) -> Review | None:
-    try:
-        return store.review(review_id_for(school_id, year or academic_year_for(today)))
-    except UnknownReviewError:
-        return None
-
-
 def part_states(
     store: Store,
     framework: Framework,
@@ -127,7 +120,7 @@ def part_states(
     today = today or date.today()
     year = academic_year or academic_year_for(today)
     if review is None:
-        review = _this_years_review(store, school.id, today, year)
+        review = review_of(store, school.id, year)
     leader = school.careers_leader.name.strip()
     states = [PartState(PARTS[0], f"Careers Leader: {leader}" if leader else "profile to check")]
     if review is None:
