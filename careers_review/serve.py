@@ -208,6 +208,9 @@ def voila_argv(
         f"--MappingKernelManager.cull_idle_timeout={options.cull_after}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
+        # Kernels listen on Unix sockets only their owner can open, not on TCP ports: no other
+        # local user can reach them, and no port can be taken between choosing it and binding it.
+        "--KernelManager.transport=ipc",
         # A dict with a number in it: key=value would hand Tornado the limit as a string.
         f"--Voila.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_LIMIT}}}",
     ]

@@ -157,6 +157,30 @@ def test_other_sites_cannot_reach_the_kernel_or_post(voila_server):
     assert status == 403 and body.startswith("Refused:")
 
 
+def test_kernels_listen_on_no_network_port(voila_server):
+    """Another user or program on the machine finds no kernel port to connect to or to take
+    before the kernel binds it: kernels listen on Unix sockets in a folder only the server's
+    user can enter."""
+    import psutil
+
+    kernel_id = kernel_of(voila_server + PAGE)
+    server = psutil.Process(SERVER_PIDS[voila_server])
+    kernels = [
+        child for child in server.children() if any(kernel_id in part for part in child.cmdline())
+    ]
+    assert len(kernels) == 1, [child.cmdline() for child in server.children()]
+    kernel = kernels[0]
+    channels = {c.laddr for c in kernel.net_connections(kind="unix") if c.laddr}
+    # shell, iopub, stdin, control and heartbeat, each on its own socket file
+    assert {path.rsplit("-", 1)[-1] for path in channels} == {"1", "2", "3", "4", "5"}, channels
+    for folder in {Path(path).parent for path in channels}:
+        assert folder.stat().st_mode & 0o077 == 0, f"{folder} is open to other users"
+    # The one TCP listener left is ipykernel's own pipe for output of forked processes: bound in
+    # one step (no gap to take it in) and each message must carry a random 16-byte key.
+    listening = [c for c in kernel.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN]
+    assert len(listening) <= 1, listening
+
+
 # --- the kernel websocket ----------------------------------------------------------------------
 
 
