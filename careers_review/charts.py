@@ -10,20 +10,21 @@ import textwrap
 from collections.abc import Callable, Sequence
 from functools import wraps
 from io import BytesIO
-from typing import ParamSpec
-
-import matplotlib
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, ParamSpec
 
 from .content import Framework
 from .evidence.actions import LOW_POSITIVE
 from .evidence.gather import kpi_progress, progress_text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "CURRENT_COLOUR",
     "PREVIOUS_COLOUR",
     "benchmark_scores_alt",
     "benchmark_scores_png",
+    "figure",
     "kpi_progress_png",
     "maturity_profile_alt",
     "maturity_profile_png",
@@ -58,6 +59,14 @@ def previous_markers(
         )
 
 
+def figure(width: float, height: float, dpi: int) -> Figure:
+    """A bare figure. matplotlib loads on the first chart drawn, so a page that shows none
+    opens without it."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=dpi)
+
+
 def png_bytes(fig: Figure, *, tight: bool = True) -> bytes:
     """The figure as PNG bytes: what the apps show and the reports embed."""
     if tight:
@@ -72,6 +81,8 @@ def plain_text(draw: Callable[P, bytes]) -> Callable[P, bytes]:
 
     @wraps(draw)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        import matplotlib
+
         with matplotlib.rc_context({"text.parse_math": False}):
             return draw(*args, **kwargs)
 
@@ -92,7 +103,7 @@ def maturity_profile_png(
     themes = framework.themes
     top = len(framework.levels)
     height = 1.2 + 0.75 * len(themes)
-    fig = Figure(figsize=(11, height), dpi=110)
+    fig = figure(11, height, dpi=110)
     ax = fig.subplots()
     rows = list(range(len(themes)))[::-1]
     agreed = [levels.get(t.id) for t in themes]
@@ -130,7 +141,7 @@ def benchmark_scores_png(
 ) -> bytes:
     """% of assessed criteria achieved per Gatsby Benchmark, last review's % as diamonds; a
     benchmark with nothing assessed yet says so instead of showing an empty bar."""
-    fig = Figure(figsize=(11, 1.2 + 0.6 * len(scores)), dpi=110)
+    fig = figure(11, 1.2 + 0.6 * len(scores), dpi=110)
     ax = fig.subplots()
     rows = list(range(len(scores)))[::-1]
     ax.barh(
@@ -225,7 +236,7 @@ def _bars(ax, values: list, labels: list[str], width: int, xlabel: str, title: s
 def survey_png(survey, changes=None, *, title: str = "", previous_label: str = "") -> bytes:
     """A `SurveyResults`' % agreeing per statement, 60% marked, earlier %s as diamonds."""
     items = list(survey.items)
-    fig = Figure(figsize=(11, 1.4 + 0.62 * len(items)), dpi=100)
+    fig = figure(11, 1.4 + 0.62 * len(items), dpi=100)
     ax = fig.subplots()
     values = [survey.percent_positive(item) for item in items]
     xlabel = f"% agree or strongly agree (dashed line: {LOW_POSITIVE:g}%)"
@@ -248,7 +259,7 @@ def survey_png(survey, changes=None, *, title: str = "", previous_label: str = "
 @plain_text
 def kpi_progress_png(kpis: list, *, title: str = "") -> bytes:
     """Progress from baseline to target per KPI as bars on a 0-100% track."""
-    fig = Figure(figsize=(11, 1.3 + 0.6 * max(len(kpis), 1)), dpi=100)
+    fig = figure(11, 1.3 + 0.6 * max(len(kpis), 1), dpi=100)
     ax = fig.subplots()
     ax.barh(range(len(kpis)), [100] * len(kpis), height=0.55, color="#DDDDDD", zorder=1)
     progress = [kpi_progress(kpi) for kpi in kpis]

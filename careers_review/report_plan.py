@@ -9,10 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from .content import Framework
-from .sections import Section, empty, table, text
+from .sections import Section, empty, frame_of, table, text
 from .summary import benchmark_scores
 
 if TYPE_CHECKING:
@@ -48,13 +46,13 @@ def _value(value: float | None, unit: str) -> str:
 def strategic_plan(report: GovernorReport) -> Section:
     """The plan's vision and each priority with its objectives, KPIs and actions."""
     plan = report.review.plan
-    frame = pd.DataFrame(
+    frame = frame_of(
         [
             [p.title, k.name, k.baseline, k.target, k.current, k.unit]
             for p in plan.priorities
             for k in p.kpis
         ],
-        columns=["priority", "kpi", "baseline", "target", "now", "unit"],
+        ["priority", "kpi", "baseline", "target", "now", "unit"],
     )
     parts = []
     if plan.vision:

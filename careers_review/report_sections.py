@@ -14,13 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-import pandas as pd
-
 from .content import Framework
 from .errors import InputError
 from .model import Review, School
 from .report_plan import governor_questions, priority_benchmarks, strategic_plan
-from .sections import Chart, Section, empty, table, text
+from .sections import Chart, Section, empty, frame_of, table, text
 from .store import Store
 from .summary import (
     Profile,
@@ -142,9 +140,7 @@ def participants(report: GovernorReport) -> Section:
     """Who took part in the review, with the role each holds."""
     roles = {r.id: r.name for r in report.framework.key_roles}
     people = report.review.participants
-    frame = pd.DataFrame(
-        [[p.name, roles.get(p.role, p.role)] for p in people], columns=["name", "role"]
-    )
+    frame = frame_of([[p.name, roles.get(p.role, p.role)] for p in people], ["name", "role"])
     if people:
         rows = [[text(p.name), escape(roles.get(p.role, p.role)) or "—"] for p in people]
         html = table(["Name", "Role"], rows, "cr-participants")
@@ -161,13 +157,14 @@ def maturity_profile(report: GovernorReport) -> Section:
     result = report.profile
     before = levels(previous, framework) if previous else {}
     moved = {c.theme_id: c.direction for c in change_since(review, previous, framework)}
-    frame = pd.DataFrame(
+    frame = frame_of(
         [
             [t.name, t.level, t.level_name, before.get(t.theme_id), moved[t.theme_id]]
             for t in result.themes
         ],
-        index=pd.Index([t.theme_id for t in result.themes], name="theme_id"),
-        columns=["theme", "level", "level name", "previous level", "change"],
+        ["theme", "level", "level name", "previous level", "change"],
+        [t.theme_id for t in result.themes],
+        "theme_id",
     )
     rows = [
         [
@@ -228,10 +225,11 @@ def strengths_and_priorities(report: GovernorReport) -> Section:
         return "".join(items)
 
     marked = [*result.strengths, *result.priorities]
-    frame = pd.DataFrame(
+    frame = frame_of(
         [[t.name, t.focus, t.level] for t in marked],
-        index=pd.Index([t.theme_id for t in marked], name="theme_id"),
-        columns=["theme", "focus", "level"],
+        ["theme", "focus", "level"],
+        [t.theme_id for t in marked],
+        "theme_id",
     )
     html = "<h3 class='cr-sub'>Strengths</h3>" + theme_list(
         result.strengths, "No theme was marked as a strength."
@@ -248,10 +246,11 @@ def statutory_duties(report: GovernorReport) -> Section:
     review, framework = report.review, report.framework
     found = review.foundations
     checks = [(duty, found.duties.get(duty.id)) for duty in framework.statutory.duties]
-    frame = pd.DataFrame(
+    frame = frame_of(
         [[d.title, _DUTY[c.status if c else ""], c.note if c else ""] for d, c in checks],
-        index=pd.Index([d.id for d, _ in checks], name="duty_id"),
-        columns=["duty", "status", "evidence"],
+        ["duty", "status", "evidence"],
+        [d.id for d, _ in checks],
+        "duty_id",
     )
     rows = [
         [escape(d.title), escape(_DUTY[c.status if c else ""]), text(c.note) if c else ""]
@@ -277,10 +276,9 @@ def benchmarks(report: GovernorReport) -> Section:
 
     review, previous = report.review, report.previous
     scores = benchmark_scores(review, report.framework, previous)
-    frame = pd.DataFrame(
+    frame = frame_of(
         [[s.name, s.assessed, s.total, s.percent, s.previous_percent, s.change] for s in scores],
-        index=pd.Index([s.number for s in scores], name="benchmark"),
-        columns=[
+        [
             "name",
             "criteria assessed",
             "criteria",
@@ -288,6 +286,8 @@ def benchmarks(report: GovernorReport) -> Section:
             "previous percent",
             "change",
         ],
+        [s.number for s in scores],
+        "benchmark",
     )
     rows = [
         [

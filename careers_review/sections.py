@@ -9,10 +9,10 @@ imports ipywidgets: reports are built in kernels and processes that never draw a
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,6 +23,7 @@ __all__ = [
     "Section",
     "cell",
     "empty",
+    "frame_of",
     "heading",
     "paragraph",
     "plural",
@@ -33,6 +34,20 @@ __all__ = [
 
 # JupyterLab typesets `$...$` as maths; these classes keep a school's "$" plain text.
 PLAIN_TEXT = "mathjax_ignore tex2jax_ignore"
+
+
+def frame_of(
+    rows: Sequence[Sequence[Any]] | Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    index: Sequence[object] | None = None,
+    index_name: str = "",
+) -> pd.DataFrame:
+    """A section's figures as a DataFrame. pandas loads here, when figures are asked for, so a
+    page that never shows a table does not wait for it."""
+    import pandas as pd
+
+    named = pd.Index(list(index), name=index_name or None) if index is not None else None
+    return pd.DataFrame(list(rows), index=named, columns=list(columns))
 
 
 @dataclass(frozen=True)

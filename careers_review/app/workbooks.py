@@ -11,17 +11,12 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..sections import frame_of as frame
 from ..summary import role_gaps
 from .common import section
 from .steps import Step, Workbook
 
 __all__ = ["InternalReview", "LeadershipFoundations", "ReviewWorkbook", "count", "frame"]
-
-
-def frame(rows: list[dict[str, Any]], columns: list[str]) -> Any:
-    import pandas as pd
-
-    return pd.DataFrame(rows, columns=columns)
 
 
 class ReviewWorkbook(Workbook):

@@ -42,7 +42,11 @@ BUILTIN_DIR = Path(__file__).parent
 DATA_DIR_FRAMEWORK = "framework.yaml"
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: the framework is read on every page opened.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses a key given twice, which PyYAML would otherwise silently drop."""
 
 

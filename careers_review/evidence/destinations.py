@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ._csv import Table, read_table
@@ -39,6 +38,9 @@ from .destinations_figures import (
     figures_of,
 )
 from .destinations_wide import WIDE, WIDE_OPTIONAL, read_wide
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CODES",
@@ -130,6 +132,8 @@ class DestinationsFile:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per school; unpublished values are NaN (missing), never zero."""
+        import pandas as pd  # loaded when the figures are asked for
+
         records = []
         for urn, entity in self._schools.items():
             figures = figures_of(entity, self.year)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 __all__ = [
     "CODES",
@@ -198,6 +200,8 @@ class SchoolDestinations:
         Cells are the published figures as words ('94%', 'suppressed ... [SUPP]'), so nothing
         unpublished can be mistaken for a number; a column with no row in the file is blank.
         """
+        import pandas as pd  # loaded when the figures are asked for
+
         places = [self.school, self.local_authority, self.england]
         columns = [
             self.name or self.urn,

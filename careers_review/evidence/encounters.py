@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..content import Framework, default_framework
 from ..model import SECONDARY_YEARS, academic_year_for, school_year_groups
 from ._csv import parse_date, read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "COLUMNS",
@@ -189,6 +190,8 @@ class EncounterCoverage:
 
     def to_frame(self) -> pd.DataFrame:
         """Activities per year group (rows) and type (columns), with zeros where none."""
+        import pandas as pd  # loaded when the figures are asked for
+
         data = {
             f"Year {group}": [self.by_type[group][key] for key in ENCOUNTER_TYPES]
             for group in self.year_groups

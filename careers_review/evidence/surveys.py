@@ -14,12 +14,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import InputError
 from ._csv import parse_academic_year, parse_year_group, read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ID_COLUMNS",
@@ -118,6 +119,8 @@ class SurveyResults:
 
     def to_frame(self) -> pd.DataFrame:
         """% positive: one row per statement, one column per year group and 'All'."""
+        import pandas as pd  # loaded when the figures are asked for
+
         columns = [f"Year {group}" for group in self.year_groups] + ["All"]
         data = {
             item: [self.percent_positive(item, group) for group in self.year_groups]
