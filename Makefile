@@ -34,7 +34,7 @@ $(AXE): | $(BIN)/python
 	npm install --no-audit --no-fund --silent --prefix $(VENV)/node axe-core@4.10.3
 
 test: $(VENV)/.installed-test $(AXE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=30 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .

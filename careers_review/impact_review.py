@@ -108,7 +108,7 @@ def destinations_section(evidence: Evidence) -> Section:
     shown = dest.to_frame()
     data = evidence.destinations_file
     kind = data.kind_name if data else dest.kind
-    year = f" for {dest.year}" if dest.year else ""
+    year = f" ({dest.year_label})"
     la = dest.local_authority
     summary = (
         f"{dest.name or 'The school'} (URN {dest.urn}), {kind}{year}. Sustained destination: "
@@ -160,7 +160,7 @@ def destinations_section(evidence: Evidence) -> Section:
             shown_gap = "not published" if gap_then is None else f"{gap_then:g}"
             earlier.append(
                 [
-                    cell(past.label),
+                    cell(dest.earlier_label(past)),
                     num(past.cohort.label),
                     num(past.sustained.label),
                     num(shown_gap),
@@ -175,7 +175,7 @@ def destinations_section(evidence: Evidence) -> Section:
                 dtype="float64",
             )
         html += heading(4, "Earlier years in the file") + grid(
-            ["Year", "Pupils in cohort", "Sustained destination", "Disadvantage gap (points)"],
+            ["Pupils", "Pupils in cohort", "Sustained destination", "Disadvantage gap (points)"],
             earlier,
             "cr-earlier-years",
         )

@@ -164,8 +164,18 @@ def test_a_school_beside_its_la_and_england(ks4):
     assert ucl.local_authority.sustained.value == 93
     assert ucl.local_authority.split["not_sustained"].value == 6
     assert ucl.england is not None and ucl.england.cohort.value == 528139
-    # This school has no earlier years: they are carried, as 'NA'.
-    assert [(y.label, y.cohort.code) for y in ucl.earlier_years] == [("2017", "NA"), ("2018", "NA")]
+    # This school has no earlier years: they are carried, as 'NA'. A suffix ends the year
+    # the destination was counted in: `_18` is 2017/18, pupils who left KS4 in 2016/17.
+    assert [(y.label, y.cohort.code) for y in ucl.earlier_years] == [
+        ("2016/17", "NA"),
+        ("2017/18", "NA"),
+    ]
+    assert ucl.earlier_label(ucl.earlier_years[1]) == (
+        "left KS4 in 2016/17, destination in 2017/18"
+    )
+    # The file's own columns follow on: destinations in 2018/19 of pupils who left in 2017/18.
+    assert ks4.year == ucl.year == "2018/19"
+    assert ucl.year_label == "left KS4 in 2017/18, destination in 2018/19"
     frame = ucl.to_frame()
     assert list(frame.columns) == ["The UCL Academy", "Camden", "England"]
     assert frame.loc["Sustained destination"].tolist() == ["94%", "93%", "94%"]
@@ -174,11 +184,12 @@ def test_a_school_beside_its_la_and_england(ks4):
 def test_earlier_years_and_disadvantaged_gap_from_the_file(ks4):
     haverstock = ks4.school(100049)
     years = {y.label: y for y in haverstock.earlier_years}
-    assert sorted(years) == ["2017", "2018"]
-    assert (years["2017"].cohort.value, years["2017"].sustained.value) == (208, 88)
-    assert years["2017"].disadvantaged_gap == 92 - 87
-    assert (years["2018"].cohort.value, years["2018"].sustained.value) == (207, 92)
-    assert years["2018"].disadvantaged_gap == 98 - 90
+    assert sorted(years) == ["2016/17", "2017/18"]  # `_17` and `_18`
+    first, second = sorted(years)
+    assert (years[first].cohort.value, years[first].sustained.value) == (208, 88)
+    assert years[first].disadvantaged_gap == 92 - 87
+    assert (years[second].cohort.value, years[second].sustained.value) == (207, 92)
+    assert years[second].disadvantaged_gap == 98 - 90
     assert haverstock.disadvantaged_gap == 93 - 89
 
 
@@ -215,7 +226,9 @@ def test_a_school_whose_la_has_no_row_still_has_its_name_and_england(ks4):
 
 
 def test_unknown_urn_is_an_input_error(ks4):
-    with pytest.raises(InputError, match=r"england_ks4-pupdest.csv: no school with URN 123456"):
+    with pytest.raises(
+        InputError, match=r"england_ks4-pupdest.csv: the file has no row for URN 123456; check"
+    ):
         ks4.school(123456)
 
 
@@ -289,37 +302,55 @@ def test_ees_long_shape():
 # Hostile files
 
 
-def test_unrecognised_header_names_the_file_and_the_expected_columns(tmp_path):
+def test_a_file_of_no_known_shape_is_refused_naming_the_shapes(tmp_path):
     path = tmp_path / "results.csv"
     path.write_text("name,score\nA,1\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_destinations(path)
     message = str(caught.value)
     assert message.startswith(f"{path}: not a DfE destinations file")
-    for column in ("OVERALL_DESTPER", "TOT_NOT_CAPTUREDPER", "all_notsust", "school_urn"):
+    assert "none of the columns" in message
+    for column in ("RECTYPE", "URN", "OVERALL_DESTPER", "TOT_COHORT", "school_urn", "data_type"):
         assert column in message
     assert "\n" not in message
 
 
-def test_a_ks4_file_missing_columns_names_them(tmp_path):
+def test_a_file_near_a_shape_is_refused_naming_what_it_lacks(tmp_path):
+    path = tmp_path / "ks4.csv"
+    path.write_text("URN,SCHNAME,COHORT,OVERALL_DESTPER\n990101,Oakfield,10,50%\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_destinations(path)
+    message = str(caught.value)
+    assert "the nearest shape is Key Stage 4 pupil destinations" in message
+    assert "lacks RECTYPE; LEA" in message
+
+
+def test_a_ks4_file_missing_figure_columns_is_read_and_says_so(tmp_path):
     header = [c for c in ks4_header() if c not in ("UNKNOWNPER", "FEPER")]
     path = write_csv(tmp_path / "ks4.csv", header, [{c: ks4_row()[c] for c in header}])
-    with pytest.raises(InputError, match=r"ks4.csv: missing columns FEPER, UNKNOWNPER"):
-        load_destinations(path)
+    loaded = load_destinations(path)
+    school = loaded.school("990101")
+    assert school.sustained.value == 50
+    assert "unknown" not in school.split and "further_education" not in school.split
+    assert any("has no columns FEPER, UNKNOWNPER" in note for note in loaded.notes)
 
 
-def test_other_shapes_missing_columns_are_named(tmp_path):
+def test_other_shapes_missing_columns(tmp_path):
     ks5 = tmp_path / "ks5.csv"
     with KS5_SAMPLE.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     header = [c for c in rows[0] if c != "TOT_NOT_CAPTUREDPER"]
     write_csv(ks5, header, [{c: row[c] for c in header} for row in rows])
-    with pytest.raises(InputError, match=r"ks5.csv: missing column TOT_NOT_CAPTUREDPER \(the 16"):
-        load_destinations(ks5)
+    loaded = load_destinations(ks5)
+    assert loaded.kind == "ks5" and len(loaded) == len(rows) - sum(
+        1 for row in rows if not row["RECTYPE"].isdigit()
+    )
+    assert any("has no column TOT_NOT_CAPTUREDPER" in note for note in loaded.notes)
     ees = tmp_path / "ees.csv"
     ees.write_text("time_period,school_urn,cohort\n202324,990101,10\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"ees.csv: missing columns breakdown, data_type, overall"):
+    with pytest.raises(InputError, match=r"ees.csv: .*nearest shape is Explore Education") as e:
         load_destinations(ees)
+    assert "breakdown; data_type" in str(e.value)
 
 
 @settings(
@@ -336,22 +367,57 @@ def test_any_text_gives_a_file_or_an_input_error(tmp_path, body):
 
 
 @pytest.mark.parametrize(
+    ("column", "value"),
+    [("COHORT", "abc"), ("APPREN_DIS", "-3"), ("OVERALL_DESTPER", "ninety"), ("FEPER", "120%")],
+)
+def test_a_value_that_is_not_a_figure_is_not_published_and_named(tmp_path, column, value):
+    rows = [ks4_row(URN="990102"), ks4_row(**{column: value})]
+    path = write_csv(tmp_path / "ks4.csv", ks4_header(), rows)
+    loaded = load_destinations(path)
+    assert sorted(loaded.urns()) == ["990101", "990102"]
+    note = next(n for n in loaded.notes if "cannot read as a figure" in n)
+    assert note.startswith(f"{path}: 1 value this version cannot read as a figure")
+    assert f"{value!r} (1: row 3 {column})" in note
+    school = loaded.school("990101")
+    if column == "COHORT":
+        assert school.cohort == Measure(None, value)
+        assert school.cohort.label == f"not published [{value}]"
+    if column == "OVERALL_DESTPER":
+        assert school.sustained.value is None and school.sustained.label.startswith("not pub")
+    if column == "FEPER":
+        assert school.split["further_education"].value is None
+    assert loaded.school("990102").cohort.value == 100
+
+
+def test_an_unknown_code_in_many_rows_never_blocks_the_file(tmp_path):
+    """One year's file had SN in 29 LA rows: every school is still read."""
+    rows = [ks4_row(URN=f"9901{n:02d}") for n in range(5)]
+    rows += [ks4_row(RECTYPE="LA", LEA=str(800 + n), URN="", APPREN_NONDIS="SN") for n in range(29)]
+    path = write_csv(tmp_path / "ks4.csv", ks4_header(), rows)
+    loaded = load_destinations(path)
+    assert len(loaded) == 5
+    la = loaded.local_authority("805")
+    assert la is not None and la.sustained.value == 50
+    note = next(n for n in loaded.notes if "cannot read as a figure" in n)
+    assert "29 values" in note and "'SN' (29: row 7 APPREN_NONDIS" in note and "26 more" in note
+
+
+@pytest.mark.parametrize(
     ("column", "value", "problem"),
     [
-        ("COHORT", "abc", "'abc' is not a number of pupils or a DfE code"),
-        ("APPREN_DIS", "-3", "'-3' is negative"),
-        ("OVERALL_DESTPER", "ninety", "'ninety' is not a percentage or a DfE code"),
-        ("FEPER", "120%", "'120%' is not a percentage between 0 and 100"),
         ("URN", "", "'' is not a school URN"),
+        ("URN", "Oakfield", "'Oakfield' is not a school URN"),
         ("RECTYPE", "SCH", "'SCH' is not a record type"),
     ],
 )
-def test_bad_ks4_values_name_file_row_and_column(tmp_path, column, value, problem):
+def test_a_row_that_cannot_be_placed_is_left_out_and_named(tmp_path, column, value, problem):
     rows = [ks4_row(URN="990102"), ks4_row(**{column: value})]
     path = write_csv(tmp_path / "ks4.csv", ks4_header(), rows)
-    with pytest.raises(InputError) as caught:
-        load_destinations(path)
-    assert str(caught.value).startswith(f"{path}: row 3: {column}: {problem}")
+    loaded = load_destinations(path)
+    assert loaded.urns() == ["990102"]
+    assert any(
+        n.startswith(f"{path}: 1 row left out: row 3: {column}: {problem}") for n in loaded.notes
+    )
 
 
 def test_ks4_codes_are_all_accepted_and_kept(tmp_path):
@@ -363,10 +429,13 @@ def test_ks4_codes_are_all_accepted_and_kept(tmp_path):
     assert all(loaded.school(u).sustained.value is None for u in loaded.urns())
 
 
-def test_duplicate_urn_is_refused(tmp_path):
-    path = write_csv(tmp_path / "ks4.csv", ks4_header(), [ks4_row(), ks4_row()])
-    with pytest.raises(InputError, match=r"row 3: URN: 990101 is also on row 2"):
-        load_destinations(path)
+def test_a_second_row_for_a_urn_is_left_out(tmp_path):
+    path = write_csv(
+        tmp_path / "ks4.csv", ks4_header(), [ks4_row(), ks4_row(SCHNAME="Someone else")]
+    )
+    loaded = load_destinations(path)
+    assert loaded.school("990101").name == "Oakfield Academy"
+    assert any("row 3: URN: 990101 is also on row 2, which is used" in n for n in loaded.notes)
 
 
 def test_latin1_destinations_file_is_read_with_a_note(tmp_path):
@@ -401,26 +470,29 @@ def test_missing_file_is_an_input_error(tmp_path):
         load_destinations(tmp_path / "nope.csv")
 
 
-def test_bad_ees_rows(tmp_path):
+def test_bad_ees_rows_are_left_out_or_not_published(tmp_path):
     lines = EES_SAMPLE.read_text(encoding="utf-8").splitlines()
     header, first = lines[0], lines[1].split(",")
-    period, data_type = header.split(",").index("time_period"), header.split(",").index("data_type")
-    overall = header.split(",").index("overall")
+    columns = header.split(",")
+    period, data_type = columns.index("time_period"), columns.index("data_type")
+    overall, urn = columns.index("overall"), columns.index("school_urn")
     for position, value, problem in (
-        (period, "2023", None),
-        (period, "23-24", "time_period: '23-24' is not a time period"),
-        (data_type, "Ratio", "data_type: 'Ratio' is not a data type"),
-        (overall, "lots", "overall: 'lots' is not a number of pupils or a DfE code"),
+        (period, "23-24", "row 3: time_period: '23-24' is not a time period"),
+        (data_type, "Ratio", "row 3: data_type: 'Ratio' is not a data type"),
+        (overall, "lots", "'lots' (1: row 3 overall)"),
     ):
         row = list(first)
         row[position] = value
+        row[urn] = "990199"
         path = tmp_path / "ees.csv"
-        path.write_text(f"{header}\n{','.join(row)}\n", encoding="utf-8")
-        if problem is None:
-            assert load_destinations(path).year == "2023"
-            continue
-        with pytest.raises(InputError, match=rf"ees.csv: row 2: {problem}"):
-            load_destinations(path)
+        path.write_text(f"{header}\n{lines[1]}\n{','.join(row)}\n", encoding="utf-8")
+        loaded = load_destinations(path)
+        assert first[urn] in loaded.urns()
+        assert any(problem in note for note in loaded.notes), (problem, loaded.notes)
+    row = list(first)
+    row[period] = "2023"
+    path.write_text(f"{header}\n{','.join(row)}\n", encoding="utf-8")
+    assert load_destinations(path).year == "2023"
 
 
 # ------------------------------------------------------------------------------------------

@@ -165,7 +165,10 @@ def test_destinations_from_the_real_ks4_file_match_the_file(store):
     suppressed = _row(html, "Disadvantaged: sustained")[0]
     assert suppressed.startswith("suppressed") and "[SUPP]" in suppressed
     assert _row(html, "Disadvantage gap (points)")[0] == "not published"
-    assert _cells(html, "2017")[1] == school["OVERALL_DESTPER_17"]
+    # `_17` is the destination year 2016/17: pupils who left KS4 in 2015/16.
+    earlier = _cells(html, "left KS4 in 2015/16, destination in 2016/17")
+    assert earlier[1] == school["OVERALL_DESTPER_17"]
+    assert "left KS4 in 2017/18, destination in 2018/19" in html
 
     # Oakfield's own (made-up) URN is not in the real file: said plainly, nothing else breaks.
     html = _app(store, EvidenceFiles(destinations=str(path), learner_survey=str(LEARNER))).html()
@@ -242,7 +245,12 @@ def test_a_bad_file_shows_its_message_and_the_page_still_works(store, tmp_path: 
     )
     html = app.html()
     assert escape(f"{encounters}: row 3: pupils: 'lots' is not a number of pupils") in html
-    assert escape(f"{destinations}: row 2: TOT_COHORT: 'about 140'") in html
+    # A value that is not a figure never refuses the file: it is not published, and named.
+    assert escape(
+        f"{destinations}: 1 value this version cannot read as a figure, shown as not "
+        "published: 'about 140' (1: row 2 TOT_COHORT)"
+    ) in html
+    assert _cells(html, "Destinations")[-1] == "read"
     assert _cells(html, "Encounters log")[-1] == "could not be read"
     assert "<script>" not in html and escape(hostile) in html
     assert "cr-impact-parent" in html and "cr-impact-kpis" in html

@@ -160,7 +160,8 @@ def test_destinations_with_earlier_years_and_unpublished_figures(store):
     # "not applicable [z]" on the page: missing in the frame, never zero.
     assert "not applicable [z]" in _cells(section.html, "Higher education", "th")[0]
     assert math.isnan(frame.loc["Higher education", "School"])
-    earlier = _cells(section.html, "2022/23")
+    # time_period 202223 is the destination year: pupils who left KS4 in 2021/22.
+    earlier = _cells(section.html, "left KS4 in 2021/22, destination in 2022/23")
     column = frame["School 2022/23"]
     assert earlier == [
         f"{column['Pupils in cohort']:g}",

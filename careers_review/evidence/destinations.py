@@ -14,16 +14,15 @@ suppressed and never turns into a zero in a table, a chart or a sum.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ._csv import Table, read_table
+from ._csv import read_table
 from .destinations_cells import Cells
-from .destinations_ees import EES_FIELDS_NEEDED, read_ees
 from .destinations_figures import (
     CODES,
     SPLIT_LABELS,
@@ -37,7 +36,8 @@ from .destinations_figures import (
     earlier_years,
     figures_of,
 )
-from .destinations_wide import WIDE, WIDE_OPTIONAL, read_wide
+from .destinations_shapes import Shape, detect
+from .destinations_years import leavers_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,12 +64,6 @@ LA_NAMES_FILE = "la_and_region_codes_meta.csv"
 #: package), so a page says "Nottinghamshire" even when a file gives only "891".
 ENGLAND_LA_NAMES = Path(__file__).resolve().parent / "la_names.csv"
 
-_KIND_NAMES: dict[Kind, str] = {
-    "ks4": "Key Stage 4 pupil destinations",
-    "ks5": "16-18 (Key Stage 5) student destinations",
-    "ees": "Explore Education Statistics destinations (long format)",
-}
-
 
 @dataclass(frozen=True)
 class DestinationsFile:
@@ -88,10 +82,17 @@ class DestinationsFile:
     _schools: Mapping[str, Entity]
     _las: Mapping[str, Entity]
     _england: Entity | None
+    kind_name: str = ""
+    stage: str = "KS4"
+    #: The files the LA and England figures came from, where not this one.
+    comparisons: tuple[Path, ...] = ()
+    #: True when only the rows for one URN (and any LA and England rows) were read.
+    filtered: bool = False
 
     @property
-    def kind_name(self) -> str:
-        return _KIND_NAMES[self.kind]
+    def year_label(self) -> str:
+        """'left KS4 in 2020/21, destination in 2021/22', or that the file does not say."""
+        return leavers_label(self.stage, self.year)
 
     def __len__(self) -> int:
         return len(self._schools)
@@ -107,28 +108,38 @@ class DestinationsFile:
         key = str(urn).strip()
         entity = self._schools.get(key)
         if entity is None:
-            raise InputError(f"{self.path}: no school with URN {key} in this file")
+            raise InputError(
+                f"{self.path}: the file has no row for URN {key}; check the URN in the "
+                "school's profile on the start page"
+            )
         la = self._las.get(entity.la_code)
         return SchoolDestinations(
             kind=self.kind,
             year=self.year,
+            stage=self.stage,
             urn=key,
             name=entity.name,
             la_code=entity.la_code,
             la_name=self.la_name(entity.la_code),
             school=figures_of(entity, self.year),
-            local_authority=figures_of(la, self.year) if la else None,
-            england=figures_of(self._england, self.year) if self._england else None,
+            local_authority=self._figures(la),
+            england=self._figures(self._england),
             earlier_years=earlier_years(entity, self.year),
         )
 
+    def _figures(self, area: Entity | None) -> DestinationFigures | None:
+        """An area's figures for this file's year; None when it has none for that year (a
+        comparison file of another year)."""
+        if area is None or self.year not in area.years:
+            return None
+        return figures_of(area, self.year)
+
     def local_authority(self, code: str) -> DestinationFigures | None:
-        entity = self._las.get(str(code).strip())
-        return figures_of(entity, self.year) if entity else None
+        return self._figures(self._las.get(str(code).strip()))
 
     @property
     def england(self) -> DestinationFigures | None:
-        return figures_of(self._england, self.year) if self._england else None
+        return self._figures(self._england)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per school; unpublished values are NaN (missing), never zero."""
@@ -159,41 +170,6 @@ class DestinationsFile:
         return frame
 
 
-_COHORT_COLUMN = {"ks4": "COHORT", "ks5": "TOT_COHORT", "ees": "cohort"}
-
-
-def _required(kind: Kind) -> tuple[str, ...]:
-    if kind == "ees":
-        return (
-            "time_period",
-            "school_urn",
-            "breakdown",
-            "data_type",
-            "cohort",
-            *EES_FIELDS_NEEDED,
-        )
-    stems, cohort = WIDE[kind]
-    percents = [f"{stem}PER" for key, stem in stems.items() if key not in WIDE_OPTIONAL[kind]]
-    return ("RECTYPE", "LEA", "URN", cohort, *percents)
-
-
-def _detect(table: Table) -> Kind:
-    columns = table.columns
-    kinds: tuple[Kind, ...] = ("ks4", "ks5", "ees")
-    for kind in kinds:
-        if all(column in columns for column in _required(kind)):
-            return kind
-    # A file with a shape's cohort column is that shape with columns missing: name them.
-    for kind in kinds:
-        if _COHORT_COLUMN[kind] in columns:
-            table.require(_required(kind), _KIND_NAMES[kind])
-    expected = "; ".join(f"{_KIND_NAMES[k]}: {', '.join(_required(k))}" for k in _KIND_NAMES)
-    raise InputError(
-        f"{table.source}: not a DfE destinations file this version can read; "
-        f"expected the columns of one of these. {expected}"
-    )
-
-
 def load_la_names(path: str | os.PathLike[str]) -> dict[str, str]:
     """Local authority code to name, from the DfE's `la_and_region_codes_meta.csv`."""
     table = read_table(path, what="local authority names file")
@@ -217,22 +193,64 @@ def england_la_names() -> Mapping[str, str]:
 
 
 def load_destinations(
-    path: str | os.PathLike[str], la_names: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str],
+    la_names: str | os.PathLike[str] | None = None,
+    *,
+    comparisons: Sequence[str | os.PathLike[str]] = (),
+    urn: str | None = None,
+    stream: bool | None = None,
 ) -> DestinationsFile:
-    """Read a DfE destinations file of any of the three shapes, checking every row.
+    """Read a DfE destinations file of any shape this version knows, with the local
+    authority and England figures from `comparisons` where the file has none (Explore
+    Education Statistics publishes them as files of their own).
 
-    LA names come from `la_names` if given, else from `la_and_region_codes_meta.csv` beside the
-    file when it is there, else from the file itself (EES carries them), else from the
-    package's list of English local authorities; only a code in none of them stays a code.
+    With `urn`, a large file (or any, with `stream=True`) is read as a stream keeping only
+    that school's rows and the LA and England rows, so a file of millions of rows answers one
+    school in seconds and little memory. LA names come from `la_names` if given, else from
+    `la_and_region_codes_meta.csv` beside the file when it is there, else from the file itself
+    (EES carries them), else from the package's list of English local authorities.
     """
-    table = read_table(path, what="destinations file")
-    kind = _detect(table)
-    cells = Cells(table)
-    if kind == "ees":
-        year, schools, las, england, names = read_ees(table, cells)
-    else:
-        year, schools, las, england = read_wide(table, cells, kind)
-        names = {}
+    main = _read(path, urn, stream)
+    if main.filtered and urn and urn.strip() not in main.schools:
+        raise InputError(
+            f"{path}: the file has no row for URN {urn.strip()}; check the URN in the "
+            "school's profile on the start page"
+        )
+    if not main.schools:
+        levels = "local authority or England rows" if (main.las or main.england) else "rows"
+        raise InputError(
+            f"{path}: no school rows in this file, only {levels}"
+            + (
+                ": give it as the comparison beside a school-level file"
+                if main.las or main.england
+                else ""
+            )
+            + "".join(f" ({note})" for note in main.notes[-1:])
+        )
+    las, england, names = dict(main.las), main.england, dict(main.names)
+    notes = list(main.notes)
+    used: list[Path] = []
+    for other in comparisons:
+        extra = _read(other, None, False)
+        notes += extra.notes
+        names = {**extra.names, **names}
+        added = False
+        for code, entity in extra.las.items():
+            if code not in las:
+                las[code], added = entity, True
+        if england is None and extra.england is not None:
+            england, added = extra.england, True
+        areas = [*extra.las.values(), *([extra.england] if extra.england else [])]
+        if main.year and areas and not any(main.year in area.years for area in areas):
+            covered = sorted({year for area in areas for year in area.years})
+            notes.append(
+                f"{other}: it has no figures for {main.year}, the year of the school's "
+                f"(it covers {covered[0]}"
+                + (f" to {covered[-1]}" if len(covered) > 1 else "")
+                + "): it is not used as the comparison"
+            )
+        if added:
+            used.append(Path(other))
     names = {**england_la_names(), **names}
     names_path = Path(la_names) if la_names is not None else Path(path).parent / LA_NAMES_FILE
     if la_names is not None or names_path.is_file():
@@ -240,12 +258,67 @@ def load_destinations(
     las = {code: e.renamed(names.get(code, e.name)) for code, e in las.items()}
     return DestinationsFile(
         path=Path(path),
-        kind=kind,
-        year=year,
-        encoding=table.encoding,
-        notes=table.notes,
+        kind=main.shape.kind,
+        year=main.year,
+        encoding=main.encoding,
+        notes=tuple(notes),
         la_names=names,
-        _schools=schools,
+        _schools=main.schools,
         _las=las,
         _england=england,
+        kind_name=main.shape.name,
+        stage=main.shape.stage,
+        comparisons=tuple(used),
+        filtered=main.filtered,
     )
+
+
+#: Above this size a file asked for one school is streamed rather than read whole.
+STREAM_ABOVE = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    shape: Shape
+    year: str
+    schools: dict[str, Entity]
+    las: dict[str, Entity]
+    england: Entity | None
+    names: dict[str, str]
+    encoding: str
+    notes: tuple[str, ...]
+    filtered: bool
+
+
+def _read(path: str | os.PathLike[str], urn: str | None, stream: bool | None) -> _Parsed:
+    if stream is None:
+        try:
+            stream = urn is not None and Path(path).stat().st_size > STREAM_ABOVE
+        except OSError:
+            stream = False  # read_table says what is wrong with the path
+    if stream and urn:
+        from ._stream import read_table_filtered
+
+        table = read_table_filtered(
+            path, what="destinations file", keep=(urn.strip(), *_AREA_MARKS)
+        )
+    else:
+        table = read_table(path, what="destinations file")
+    shape, lacking = detect(table)
+    cells = Cells(table)
+    year, schools, las, england, names = shape.read(table, cells)
+    return _Parsed(
+        shape,
+        year,
+        schools,
+        las,
+        england,
+        names,
+        table.encoding,
+        (*table.notes, *lacking, *cells.notes()),
+        bool(stream and urn),
+    )
+
+
+#: Lines kept besides a school's when streaming: the rows of the areas it is compared with.
+_AREA_MARKS = ("LA", "NAT", "Local authority", "National")

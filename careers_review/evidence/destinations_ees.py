@@ -6,14 +6,13 @@ Where an area has a row per institution group, the widest group is kept as the c
 
 from __future__ import annotations
 
-from ..errors import InputError
 from ._csv import Table
-from .destinations_cells import Cells, whole_number
+from .destinations_cells import Cells, short, whole_number
 from .destinations_figures import Entity, Level
 
-__all__ = ["EES_FIELDS_NEEDED", "read_ees"]
+__all__ = ["EES_FIELDS", "EES_FIELDS_NEEDED", "read_ees"]
 
-_EES_FIELDS = {
+EES_FIELDS = {
     "sustained": "overall",
     "education": "education",
     "further_education": "fe",
@@ -76,13 +75,14 @@ def read_ees(
         return table.position(name) if name in header else None
 
     # Columns every long-format file has (see `destinations._required`), then optional ones.
-    period_at, urn_at = table.position("time_period"), table.position("school_urn")
+    # An LA- or national-level file has no school_urn column: its rows place by level.
+    period_at, urn_at = table.position("time_period"), at("school_urn")
     breakdown_at, type_at = table.position("breakdown"), table.position("data_type")
     level_at, name_at = at("geographic_level"), at("school_name")
     old_la_at, new_la_at, la_name_at = at("old_la_code"), at("new_la_code"), at("la_name")
     group_at, level_group_at = at("institution_group"), at("cohort_level_group")
     fields = [
-        (key, name, table.position(name)) for key, name in _EES_FIELDS.items() if name in header
+        (key, name, table.position(name)) for key, name in EES_FIELDS.items() if name in header
     ]
     cohort_at = table.position("cohort")
     entities: dict[tuple[str, str], Entity] = {}
@@ -94,20 +94,20 @@ def read_ees(
         period_text = values[period_at]
         year = _academic_year(period_text)
         if year is None:
-            raise table.error(
-                row, "time_period", f"{period_text!r} is not a time period (such as 202324)"
-            )
+            cells.skip(row, "time_period", f"{short(period_text)} is not a time period (202324)")
+            continue
         data_type = values[type_at].strip().casefold()
         if data_type == "percentage":
             percent = True
         elif data_type.startswith("number"):
             percent = False
         else:
-            raise table.error(
+            cells.skip(
                 row,
                 "data_type",
-                f"{values[type_at]!r} is not a data type (Percentage or Number of pupils)",
+                f"{short(values[type_at])} is not a data type (Percentage or Number of pupils)",
             )
+            continue
         cohort = cells.count(values[cohort_at], row, "cohort")
         measures = {}
         for key, name, position in fields:
@@ -115,7 +115,7 @@ def read_ees(
             measures[key] = (
                 cells.percent(text, row, name) if percent else cells.count(text, row, name)
             )
-        urn = values[urn_at].strip()
+        urn = values[urn_at].strip() if urn_at is not None else ""
         if level_at is not None:
             level = _EES_LEVELS.get(values[level_at].strip().casefold())
         else:
@@ -138,11 +138,13 @@ def read_ees(
             names[la_code] = values[la_name_at].strip()
         if level == "school":
             if not urn.isdigit():
-                raise table.error(row, "school_urn", f"{values[urn_at]!r} is not a school URN")
+                cells.skip(row, "school_urn", f"{short(urn)} is not a school URN")
+                continue
             code, name = urn, values[name_at].strip() if name_at is not None else ""
         elif level == "local_authority":
             if not la_code:
-                raise table.error(row, "old_la_code", "a local authority row needs its LA code")
+                cells.skip(row, "old_la_code", "a local authority row needs its LA code")
+                continue
             code = la_code
             name = values[la_name_at].strip() if la_name_at is not None else ""
             name = name or la_code
@@ -151,13 +153,13 @@ def read_ees(
         slot = (level, code, year, group, percent)
         if level == "school":
             if slot in school_rows:
-                raise table.error(
+                cells.skip(
                     row,
                     "school_urn",
                     f"{urn} has a second {values[type_at].strip()} row for "
-                    f"{values[breakdown_at].strip()} in {year} (the first is row "
-                    f"{school_rows[slot]})",
+                    f"{values[breakdown_at].strip()} in {year} (row {school_rows[slot]} is used)",
                 )
+                continue
             school_rows[slot] = row
             rank = 0
         else:
@@ -181,9 +183,7 @@ def read_ees(
         else:
             target.update({f"{key}_n": measure for key, measure in measures.items()})
             target["cohort"] = cohort
-    if not any(level == "school" for level, _ in entities):
-        raise InputError(f"{table.source}: no school rows (geographic_level School) in this file")
-    current = max(periods)
+    current = max(periods, default="")
     schools = {code: e for (level, code), e in entities.items() if level == "school"}
     las = {code: e for (level, code), e in entities.items() if level == "local_authority"}
     england = entities.get(("england", "E92000001"))

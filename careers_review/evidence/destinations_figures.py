@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from .destinations_years import leavers_label
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -33,7 +35,7 @@ __all__ = [
     "figures_of",
 ]
 
-Kind = Literal["ks4", "ks5", "ees"]
+Kind = Literal["ks4", "ks5", "ks5_progression", "ees", "ees_long"]
 Level = Literal["school", "local_authority", "england"]
 
 #: Codes the DfE writes instead of a number, and what each means in plain words.
@@ -46,12 +48,13 @@ CODES: dict[str, str] = {
     "": "blank in the file",
     "c": "suppressed (too few pupils to publish)",
     "low": "below 0.5%",
+    "~": "below 0.5%",
     "z": "not applicable",
     "u": "low reliability, not published",
     ":": "not available",
 }
 #: Codes that mean "more than zero but under 0.5%" rather than "withheld".
-SMALL_CODES = frozenset({"SP", "low"})
+SMALL_CODES = frozenset({"SP", "low", "~"})
 
 #: The parts of the destination split, in the order a table shows them.
 SPLIT_LABELS: dict[str, str] = {
@@ -61,6 +64,7 @@ SPLIT_LABELS: dict[str, str] = {
     "sixth_form_college": "Sixth-form college",
     "other_education": "Other education",
     "higher_education": "Higher education",
+    "higher_technical": "Higher technical (level 4 or 5)",
     "apprenticeship": "Apprenticeship",
     "employment": "Employment",
     "not_sustained": "Not sustained",
@@ -148,8 +152,8 @@ def _gap(dis: GroupFigures | None, nondis: GroupFigures | None) -> float | None:
 class EarlierYear:
     """An earlier year's headline figures, as far as the file carries them.
 
-    `label` is the year the DfE names: the academic year of an Explore Education Statistics
-    row, or the year a wide file's column suffix names (`COHORT_18` gives '2018').
+    `label` is the destination year: the `time_period` of an Explore Education Statistics
+    row, or the year a wide file's column suffix ends (`COHORT_18` gives '2017/18').
     """
 
     label: str
@@ -177,6 +181,16 @@ class SchoolDestinations:
     local_authority: DestinationFigures | None
     england: DestinationFigures | None
     earlier_years: tuple[EarlierYear, ...] = ()
+    #: Who the figures are about: pupils who left "KS4" or "16-18 study".
+    stage: str = "KS4"
+
+    @property
+    def year_label(self) -> str:
+        """'left KS4 in 2020/21, destination in 2021/22', or that the file does not say."""
+        return leavers_label(self.stage, self.year)
+
+    def earlier_label(self, earlier: EarlierYear) -> str:
+        return leavers_label(self.stage, earlier.label)
 
     @property
     def cohort(self) -> Measure:

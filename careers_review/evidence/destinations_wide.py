@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InputError
 from ._csv import Table
-from .destinations_cells import Cells
+from .destinations_cells import Cells, short
 from .destinations_figures import Entity, Kind, Layout
+from .destinations_years import destination_year_of_suffix, year_after_suffixes
 
 __all__ = ["WIDE", "WIDE_OPTIONAL", "read_wide"]
 
@@ -55,10 +55,21 @@ _WIDE_VALUE = re.compile(
 _EARLIER_SUFFIX = re.compile(r"_(\d{2})$")
 
 
-def _wide_columns(table: Table, kind: Kind) -> list[tuple[int, str, str, str, str, bool]]:
-    """For every value column: position, name, year label, group, measure key, is-percentage."""
+def _wide_columns(
+    table: Table, kind: Kind
+) -> tuple[str, list[tuple[int, str, str, str, str, bool]]]:
+    """The destination year of the file's own columns ('' when it cannot be known), and for
+    every value column: position, name, destination year, group, measure key, is-percentage."""
     stems, cohort = WIDE[kind]
     by_stem = {stem: key for key, stem in stems.items()} | {cohort: "cohort"}
+    suffixes = [
+        m[1]
+        for name in table.header
+        if _WIDE_VALUE.match(name)
+        for m in [_EARLIER_SUFFIX.search(name)]
+        if m
+    ]
+    current = year_after_suffixes(suffixes)
     found = []
     for position, name in enumerate(table.header):
         match = _WIDE_VALUE.match(name)
@@ -66,10 +77,10 @@ def _wide_columns(table: Table, kind: Kind) -> list[tuple[int, str, str, str, st
             continue
         percent = match[1] is not None
         rest = name
-        year = ""
+        year = current
         suffix = _EARLIER_SUFFIX.search(rest)
         if suffix:
-            year, rest = f"20{suffix[1]}", rest[: suffix.start()]
+            year, rest = destination_year_of_suffix(suffix[1]), rest[: suffix.start()]
         group = "all"
         for candidate, tail in (("nondis", "_NONDIS"), ("dis", "_DIS")):
             if rest.endswith(tail):
@@ -85,13 +96,17 @@ def _wide_columns(table: Table, kind: Kind) -> list[tuple[int, str, str, str, st
         elif key == "cohort" and percent:
             key = ""
         found.append((position, name, year, group, key, percent))
-    return found
+    return current, found
+
+
+#: Numbered record types some years use for areas, on rows without a URN.
+_AREA_RECTYPES = {"4": "LA", "5": "NAT", "7": "NAT_STATE"}
 
 
 def read_wide(
     table: Table, cells: Cells, kind: Kind
 ) -> tuple[str, dict[str, Entity], dict[str, Entity], Entity | None]:
-    columns = _wide_columns(table, kind)
+    current, columns = _wide_columns(table, kind)
     layout: Layout = tuple((year, group, key) for _, _, year, group, key, _ in columns)
     plan = [
         (position, cells.percents if percent else cells.counts, percent, column)
@@ -110,35 +125,33 @@ def read_wide(
             memo.get(values[position]) or parse(values[position], percent, row, column)
             for position, memo, percent, column in plan
         )
-        rectype = values[at["RECTYPE"]].strip()
+        rectype = values[at["RECTYPE"]].strip().upper()
         lea = values[at["LEA"]].strip()
-        if rectype == "NAT":
-            england = Entity("england", "E92000001", "England", "", None, flat, layout)
+        urn = values[at["URN"]].strip()
+        if rectype in _AREA_RECTYPES and not urn:
+            rectype = _AREA_RECTYPES[rectype]
+        if rectype in ("NAT", "NAT_STATE"):
+            # England's state-funded schools (7) are the comparison where both are given.
+            if england is None or rectype == "NAT_STATE":
+                england = Entity("england", "E92000001", "England", "", None, flat, layout)
         elif rectype == "LA":
             if not lea.isdigit():
-                raise table.error(
-                    row, "LEA", f"{values[at['LEA']]!r} is not a local authority code"
-                )
+                cells.skip(row, "LEA", f"{short(lea)} is not a local authority code")
+                continue
             las[lea] = Entity("local_authority", lea, lea, lea, None, flat, layout)
         elif rectype.isdigit():
-            urn = values[at["URN"]].strip()
             if not urn.isdigit():
-                raise table.error(row, "URN", f"{values[at['URN']]!r} is not a school URN")
-            if urn in seen_rows:
-                raise table.error(row, "URN", f"{urn} is also on row {seen_rows[urn]}")
-            seen_rows[urn] = row
-            name = values[name_at].strip() if name_at is not None else ""
-            schools[urn] = Entity("school", urn, name, lea, None, flat, layout)
+                cells.skip(row, "URN", f"{short(urn)} is not a school URN")
+            elif urn in seen_rows:
+                cells.skip(row, "URN", f"{urn} is also on row {seen_rows[urn]}, which is used")
+            else:
+                seen_rows[urn] = row
+                name = values[name_at].strip() if name_at is not None else ""
+                schools[urn] = Entity("school", urn, name, lea, None, flat, layout)
         else:
-            raise table.error(
+            cells.skip(
                 row,
                 "RECTYPE",
-                f"{values[at['RECTYPE']]!r} is not a record type (a number for a school, "
-                "LA or NAT)",
+                f"{short(rectype)} is not a record type (a number for a school, LA or NAT)",
             )
-    if not schools:
-        raise InputError(
-            f"{table.source}: no school rows (RECTYPE 1 or 2, with a URN) in this file, "
-            "only local authority or England rows"
-        )
-    return "", schools, las, england
+    return current, schools, las, england

@@ -306,7 +306,7 @@ def collected(evidence: Evidence) -> list[Loaded]:
             "destinations_file",
             files.destinations.strip(),
             kind=data.kind_name if data else "",
-            academic_year=(data.year or "not named in the file") if data else "",
+            academic_year=data.year_label if data else "",
             rows=f"{len(data):,} schools" if data else "",
             error=errors.get("destinations", ""),
             notes=data.notes if data else (),

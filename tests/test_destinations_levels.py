@@ -1,0 +1,286 @@
+"""Explore Education Statistics publishes a school's destinations, its local authority's and
+England's as separate files: given together, the school is shown beside both. Also: which
+pupils each figure is about (the years), and the numbered record types some years use."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from careers_review.errors import InputError
+from careers_review.evidence import load_destinations
+
+from .conftest import need_shared
+
+#: The header of the real institution-level file (../shared/data/dfe/ees_ks4_institution_*).
+SCHOOL_HEADER = [
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "local_authority_selection_status",
+    "school_laestab",
+    "school_urn",
+    "school_name",
+    "admission_policy",
+    "entry_gender",
+    "institution_group",
+    "institution_type",
+    "breakdown_topic",
+    "breakdown",
+    "data_type",
+    "version",
+    "cohort",
+    "overall",
+    "education",
+    "fe",
+    "ssf",
+    "sfc",
+    "other_edu",
+    "appren",
+    "all_work",
+    "all_notsust",
+    "all_unknown",
+]
+#: An LA-level file: the same columns without the school's.
+LA_HEADER = [c for c in SCHOOL_HEADER if not c.startswith(("school_", "admission", "entry_"))]
+LA_HEADER.remove("local_authority_selection_status")
+#: The header of the real national-level file (../shared/data/dfe/ees_ks4_national_202122.csv).
+NATIONAL_HEADER = [
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "institution_group",
+    "institution_type",
+    "breakdown_topic",
+    "breakdown",
+    "data_type",
+    "version",
+    "inst_count",
+    "cohort",
+    "overall",
+    "education",
+    "fe",
+    "ssf",
+    "sfc",
+    "other_edu",
+    "ind",
+    "appru",
+    "special",
+    "spi",
+    "edu_combo",
+    "he",
+    "appren",
+    "appl3",
+    "appl2",
+    "all_work",
+    "all_notsust",
+    "notsust",
+    "notsust_beneet",
+    "only_beneet",
+    "all_unknown",
+    "unknown_id",
+    "unknown",
+]
+FIGURES = ["overall", "education", "fe", "ssf", "sfc", "other_edu", "appren", "all_work"]
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, restval="", lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _rows(level: str, overall: str, **fixed: str) -> list[dict[str, str]]:
+    """A percentage and a number-of-pupils row for 2021/22, all pupils."""
+    base = {
+        "time_period": "202122",
+        "time_identifier": "Academic year",
+        "geographic_level": level,
+        "country_code": "E92000001",
+        "country_name": "England",
+        "breakdown_topic": "Total",
+        "breakdown": "Total",
+        "version": "Final",
+        **fixed,
+    }
+    percent = {**base, "data_type": "Percentage", "cohort": "200", "overall": overall}
+    percent |= {c: "10" for c in FIGURES[1:]} | {"all_notsust": "5", "all_unknown": "c"}
+    count = {**base, "data_type": "Number of pupils", "cohort": "200", "overall": "180"}
+    count |= {c: "20" for c in FIGURES[1:]} | {"all_notsust": "10", "all_unknown": "c"}
+    return [percent, count]
+
+
+@pytest.fixture
+def three_files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    area = {"old_la_code": "891", "new_la_code": "E10000024", "la_name": "Nottinghamshire"}
+    school = _write(
+        tmp_path / "ks4_school.csv",
+        SCHOOL_HEADER,
+        _rows(
+            "School",
+            "90",
+            **area,
+            school_urn="990101",
+            school_name="Oakfield Academy",
+            institution_group="State-funded mainstream schools",
+        ),
+    )
+    la = _write(
+        tmp_path / "ks4_la.csv",
+        LA_HEADER,
+        _rows("Local authority", "93", **area, institution_group="Total")
+        + _rows(
+            "Local authority",
+            "95",
+            old_la_code="202",
+            new_la_code="E09000007",
+            la_name="Camden",
+            institution_group="Total",
+        ),
+    )
+    england = _write(
+        tmp_path / "ks4_england.csv",
+        NATIONAL_HEADER,
+        _rows("National", "94", institution_group="Total", institution_type="Total")
+        + _rows(
+            "National",
+            "80",
+            institution_group="Special schools",
+            institution_type="Total",
+        ),
+    )
+    return school, la, england
+
+
+def test_a_school_file_with_its_la_and_england_files_shows_all_three(three_files):
+    school, la, england = three_files
+    alone = load_destinations(school).school("990101")
+    assert alone.local_authority is None and alone.england is None
+    data = load_destinations(school, comparisons=[la, england])
+    assert data.comparisons == (la, england)
+    oakfield = data.school("990101")
+    assert oakfield.sustained.value == 90
+    assert oakfield.local_authority is not None and oakfield.england is not None
+    assert (oakfield.local_authority.name, oakfield.local_authority.sustained.value) == (
+        "Nottinghamshire",
+        93,
+    )
+    assert oakfield.england.sustained.value == 94  # all schools, not the special schools row
+    frame = oakfield.to_frame()
+    assert list(frame.columns) == ["Oakfield Academy", "Nottinghamshire", "England"]
+    assert frame.loc["Sustained destination"].tolist() == ["90%", "93%", "94%"]
+    assert frame.loc["Activity not captured (unknown)"].tolist()[0].endswith("[c]")
+    assert oakfield.year_label == "left KS4 in 2020/21, destination in 2021/22"
+
+
+def test_an_la_or_england_file_alone_says_to_give_it_beside_a_school_file(three_files):
+    _, la, england = three_files
+    for path in (la, england):
+        with pytest.raises(InputError, match="give it as the comparison beside a school-level"):
+            load_destinations(path)
+
+
+def test_a_comparison_of_another_year_is_not_used_and_said_so(three_files, tmp_path):
+    school, la, _ = three_files
+    text = la.read_text(encoding="utf-8").replace("202122", "202021")
+    older = tmp_path / "ks4_la_2020.csv"
+    older.write_text(text, encoding="utf-8")
+    data = load_destinations(school, comparisons=[older])
+    assert data.school("990101").local_authority is None
+    assert any("it has no figures for 2021/22" in note and "2020/21" in note for note in data.notes)
+
+
+def test_the_real_school_and_national_files_together():
+    """The real excerpt's newest year is 2022/23 and the real national file's 2021/22: the
+    national file is not used for 2022/23, and the page is told why."""
+    school = need_shared("data/dfe/ees_ks4_institution_excerpt.csv")
+    national = need_shared("data/dfe/ees_ks4_national_202122.csv")
+    data = load_destinations(school, comparisons=[national])
+    assert data.year == "2022/23" and len(data) == 19
+    assert any("no figures for 2022/23" in note for note in data.notes)
+    cedars = data.school("138652")
+    assert cedars.year_label == "left KS4 in 2021/22, destination in 2022/23"
+    assert cedars.england is None
+    assert "2020/21" in [earlier.label for earlier in cedars.earlier_years]
+
+
+def test_a_performance_tables_file_without_earlier_years_does_not_guess_its_year(tmp_path):
+    header = ["RECTYPE", "LEA", "URN", "SCHNAME", "COHORT", "OVERALL_DESTPER"]
+    path = _write(
+        tmp_path / "ks4.csv",
+        header,
+        [{"RECTYPE": "1", "LEA": "891", "URN": "990101", "COHORT": "50", "OVERALL_DESTPER": "9%"}],
+    )
+    data = load_destinations(path)
+    assert data.year == ""
+    assert (
+        data.school("990101").year_label == "pupils who left KS4; the file does not say which year"
+    )
+
+
+def test_earlier_years_with_a_gap_leave_the_files_own_year_unknown(tmp_path):
+    header = ["RECTYPE", "LEA", "URN", "COHORT", "OVERALL_DESTPER", "COHORT_19", "COHORT_21"]
+    row = {"RECTYPE": "1", "LEA": "891", "URN": "990101", "COHORT": "50"}
+    path = _write(tmp_path / "ks4.csv", header, [row | {"OVERALL_DESTPER": "90%"}])
+    data = load_destinations(path)
+    assert data.year == ""
+    assert [e.label for e in data.school("990101").earlier_years] == ["2018/19", "2020/21"]
+
+
+def test_numbered_area_record_types_are_la_and_england(tmp_path):
+    """Some years' 16-18 files number their area rows: 4 an LA, 5 England (all schools and
+    colleges) and 7 England's state-funded ones, which is the comparison kept."""
+    header = ["RECTYPE", "LEA", "URN", "SCHNAME", "TOT_COHORT", "TOT_OVERALLPER"]
+    rows = [
+        {"RECTYPE": "1", "LEA": "891", "URN": "990101", "TOT_COHORT": "80", "TOT_OVERALLPER": "85"},
+        {"RECTYPE": "4", "LEA": "891", "URN": "", "TOT_COHORT": "9000", "TOT_OVERALLPER": "88"},
+        {"RECTYPE": "5", "LEA": "", "URN": "", "TOT_COHORT": "99000", "TOT_OVERALLPER": "80"},
+        {"RECTYPE": "7", "LEA": "", "URN": "", "TOT_COHORT": "90000", "TOT_OVERALLPER": "82"},
+    ]
+    data = load_destinations(_write(tmp_path / "ks5.csv", header, rows))
+    school = data.school("990101")
+    assert data.kind == "ks5" and len(data) == 1 and not data.notes[1:]
+    assert school.local_authority is not None and school.local_authority.sustained.value == 88
+    assert school.england is not None and school.england.sustained.value == 82
+    assert school.year_label.startswith("pupils who left 16-18 study")
+
+
+@pytest.mark.parametrize(
+    ("code", "label"),
+    [
+        ("c", "suppressed (too few pupils to publish) [c]"),
+        ("z", "not applicable [z]"),
+        ("x", "not available [x]"),
+        ("low", "below 0.5% [low]"),
+        ("~", "below 0.5% [~]"),
+        ("u", "low reliability, not published [u]"),
+        ("", "blank in the file"),
+        ("SN", "not published [SN]"),
+    ],
+)
+def test_every_ees_code_is_kept_and_shown_in_words(three_files, tmp_path, code, label):
+    school, _, _ = three_files
+    text = school.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    row = text[1].split(",")
+    row[header.index("overall")] = code
+    path = tmp_path / "coded.csv"
+    path.write_text("\r\n".join([text[0], ",".join(row), *text[2:]]), encoding="utf-8")
+    data = load_destinations(path)
+    sustained = data.school("990101").sustained
+    assert sustained.value is None and sustained.label == label
+    unknown = [note for note in data.notes if "cannot read as a figure" in note]
+    assert bool(unknown) == (code == "SN")
