@@ -13,7 +13,7 @@ from html import escape
 import pandas as pd
 
 from .charts import survey_png
-from .evidence import FALLING_BY, LOW_POSITIVE, ItemChange, SurveyResults
+from .evidence import FALLING_BY, LOW_POSITIVE, ItemChange, SchoolDestinations, SurveyResults
 from .evidence.gather import UPLOAD_HINT, Evidence
 from .sections import Chart, Section, cell, heading, paragraph, table
 
@@ -179,12 +179,41 @@ def destinations_section(evidence: Evidence) -> Section:
             earlier,
             "cr-earlier-years",
         )
+    html += _neet(evidence, dest, frame)
     html += paragraph(
         "A figure the DfE did not publish is shown as such (suppressed, not available), never "
         "as zero.",
         "cr-muted",
     )
     return _step(_DESTINATIONS, html, frame)
+
+
+def _neet(evidence: Evidence, dest: SchoolDestinations, frame: pd.DataFrame) -> str:
+    """The school's LA's 16-17 year olds NEET or not known, beside England: context for the
+    destinations. Adds the two shares to `frame` as rows (the school's cell is empty)."""
+    neet = evidence.neet
+    if neet is None:
+        return ""
+    la, england = neet.for_la(dest.la_code), neet.england
+    if la is None:
+        return paragraph(
+            f"The NEET file has no row for {_area(dest.la_name)} (code {dest.la_code}).",
+            "cr-not-found",
+        )
+    text = (
+        f"Young people aged 16-17 in {_area(la.la_name or dest.la_name)}, {la.year_label}: "
+        f"{la.neet.label} not in education, employment or training, and {la.not_known.label} "
+        "whose activity the local authority does not know"
+    )
+    if england is not None:
+        text += f" (England: {england.neet.label} and {england.not_known.label})"
+    for label, pick in (
+        ("NEET, age 16-17", lambda f: f.neet.value),
+        ("Activity not known, age 16-17", lambda f: f.not_known.value),
+    ):
+        values = {"Local authority": pick(la), "England": pick(england) if england else None}
+        frame.loc[label] = pd.Series(values, dtype="float64")
+    return heading(4, "Not in education, employment or training") + paragraph(text + ".")
 
 
 # -- surveys -----------------------------------------------------------------------------------

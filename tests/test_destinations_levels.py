@@ -284,3 +284,94 @@ def test_every_ees_code_is_kept_and_shown_in_words(three_files, tmp_path, code, 
     assert sustained.value is None and sustained.label == label
     unknown = [note for note in data.notes if "cannot read as a figure" in note]
     assert bool(unknown) == (code == "SN")
+
+
+# ------------------------------------------------------------------------------------------
+# A file of millions of rows, read for one school
+
+
+def test_a_long_file_is_streamed_for_one_school_with_its_areas(tmp_path):
+    from .test_destinations_long import FULL, OTHER, SUSTAINED, row, text
+
+    path = tmp_path / "long.csv"
+    path.write_text(text([*FULL, row(OTHER, SUSTAINED, "99", "99")]), "utf-8", newline="")
+    whole = load_destinations(path)
+    assert whole.kind == "ees_long" and sorted(whole.urns()) == ["122334", "137181"]
+    one = load_destinations(path, urn="137181", stream=True)
+    assert one.filtered and one.urns() == ["137181"]
+    school, every = one.school("137181"), whole.school("137181")
+    assert school == every  # the same figures, LA and England as the whole file gives
+    assert school.sustained.value == 94.4
+    assert school.local_authority is not None and school.england is not None
+    assert school.year_label == "left KS4 in 2021/22, destination in 2022/23"
+    with pytest.raises(InputError, match="no row for URN 123456; check the URN in the school"):
+        load_destinations(path, urn="123456", stream=True)
+
+
+# ------------------------------------------------------------------------------------------
+# On the impact page
+
+
+def _neet_file(tmp_path: Path) -> Path:
+    from .test_neet import NEW, new_rows, write
+
+    return write(tmp_path / "neet.csv", NEW, new_rows())
+
+
+def test_the_impact_page_shows_the_school_beside_its_la_england_and_neet(
+    store, three_files, tmp_path
+):
+    from careers_review.app.impact import EvidenceFiles, ImpactApp
+    from careers_review.app.session import ReviewSession
+
+    school, la, england = three_files
+    neet = _neet_file(tmp_path)
+    given = EvidenceFiles(destinations=";".join(map(str, (school, la, england, neet))))
+    session = ReviewSession(store, store_framework(), "oakfield-academy", autosave_delay=0)
+    app = ImpactApp(session, given)
+    section = app.section("destinations")
+    assert "left KS4 in 2020/21, destination in 2021/22" in section.html
+    assert list(section.frame.loc["Sustained destination"]) == [90, 93, 94]
+    assert "Young people aged 16-17 in Nottinghamshire, 2023/24" in section.html
+    assert list(section.frame.loc["NEET, age 16-17"])[1:] == [3.3, 3.1]
+    collect = app.section("collect").frame
+    listed = collect.set_index("Evidence")
+    assert listed.loc["LA or England destinations", "Rows"].tolist() == ["used", "used"]
+    assert listed.loc["NEET and not known", "State"] == "read"
+    assert listed.loc["NEET and not known", "Rows"] == "1 local authority"
+
+
+def store_framework():
+    from careers_review import default_framework
+
+    return default_framework()
+
+
+def test_la_england_and_neet_files_uploaded_on_the_page_are_checked_kept_and_used(
+    store, three_files, tmp_path
+):
+    from careers_review.app.impact import EvidenceFiles, ImpactApp
+    from careers_review.app.session import ReviewSession
+
+    school, la, england = three_files
+    session = ReviewSession(store, store_framework(), "oakfield-academy", autosave_delay=0)
+    app = ImpactApp(session, EvidenceFiles())
+    # A school-level file is not a comparison: refused, nothing kept.
+    kept, line = app.take("comparison", "ks4_school.csv", school.read_bytes())
+    assert not kept and "no local authority or England rows" in line
+    assert "upload it as the destinations file" in line
+    for kind, path in (("destinations", school), ("comparison", la), ("comparison", england)):
+        kept, line = app.take(kind, path.name, path.read_bytes())
+        assert kept, line
+    kept, line = app.take("neet", "neet.csv", _neet_file(tmp_path).read_bytes())
+    assert kept and "NEET and not known, 1 local authority, 2023/24" in line, line
+    section = app.section("destinations")
+    assert list(section.frame.loc["Sustained destination"]) == [90, 93, 94]
+    assert "Young people aged 16-17 in Nottinghamshire" in section.html
+    kept_names = sorted(p.name.split("_20")[0] for p in app.folder.iterdir() if p.is_file())
+    assert kept_names == [
+        "destinations",
+        "destinations_comparison",
+        "destinations_comparison",
+        "neet",
+    ]

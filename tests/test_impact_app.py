@@ -126,8 +126,21 @@ def test_sample_evidence_fills_plan_collect_and_review(store):
     views = app.widget.children[:-1]
     shown = [getattr(view, "value", None) or view.children[0].value for view in views]
     assert shown == [part.to_html() for part in app.sections]
-    uploads = [view.children[1] for view in views if not hasattr(view, "value")]
+    uploads = [
+        button for view in views if not hasattr(view, "value") for button in view.children[1:]
+    ]
     assert uploads == [upload.widget for upload in app.uploads.values()]
+    # Under the destinations: the school's file, the LA and England files, and the NEET file.
+    destinations = next(
+        view
+        for view in views
+        if not hasattr(view, "value") and "cr-impact-destinations" in view.children[0].value
+    )
+    assert [box.children[0].children[0].description for box in destinations.children[1:]] == [
+        "Upload a destinations file",
+        "Upload a local authority or England destinations file",
+        "Upload a NEET and not known file",
+    ]
     assert app.widget.children[-1].children == (app.act.widget,)
     assert len(app.act.rows) >= 5
 
@@ -246,10 +259,13 @@ def test_a_bad_file_shows_its_message_and_the_page_still_works(store, tmp_path: 
     html = app.html()
     assert escape(f"{encounters}: row 3: pupils: 'lots' is not a number of pupils") in html
     # A value that is not a figure never refuses the file: it is not published, and named.
-    assert escape(
-        f"{destinations}: 1 value this version cannot read as a figure, shown as not "
-        "published: 'about 140' (1: row 2 TOT_COHORT)"
-    ) in html
+    assert (
+        escape(
+            f"{destinations}: 1 value this version cannot read as a figure, shown as not "
+            "published: 'about 140' (1: row 2 TOT_COHORT)"
+        )
+        in html
+    )
     assert _cells(html, "Destinations")[-1] == "read"
     assert _cells(html, "Encounters log")[-1] == "could not be read"
     assert "<script>" not in html and escape(hostile) in html

@@ -57,16 +57,18 @@ __all__ = [
     "survey_png",
 ]
 
-#: The sections with an upload button, and the kind of file each takes.
+#: The sections with upload buttons, and the kinds of file each takes.
 UPLOADS = {
-    "destinations": "destinations",
-    "learner": "learner",
-    "parent": "parent",
-    "encounters": "encounters",
+    "destinations": ("destinations", "comparison", "neet"),
+    "learner": ("learner",),
+    "parent": ("parent",),
+    "encounters": ("encounters",),
 }
 #: The files each kind of upload stands for (given on the page, they give way to an upload).
 _GIVEN = {
     "destinations": ("destinations",),
+    "comparison": ("comparisons",),
+    "neet": ("neet",),
     "learner": ("learner_survey", "previous_learner_survey"),
     "parent": ("parent_survey",),
     "encounters": ("encounters",),
@@ -94,8 +96,9 @@ class ImpactApp:
         self.status = SaveStatusView(session)
         self.notices = NoticesView(session)
         self.uploads = {
-            key: EvidenceUpload(kind, self.take, read_only=session.read_only)
-            for key, kind in UPLOADS.items()
+            kind: EvidenceUpload(kind, self.take, read_only=session.read_only)
+            for kinds in UPLOADS.values()
+            for kind in kinds
         }
         #: Called after an upload has redrawn the sections (a workbook refreshes its steps).
         self.redrawn: list[Callable[[], None]] = []
@@ -154,8 +157,8 @@ class ImpactApp:
         below it when it has one."""
         shown = w.HTML(self.section(key).to_html())
         self._shown.setdefault(key, []).append(shown)
-        upload = self.uploads.get(key)
-        return w.VBox([shown, upload.widget]) if upload else shown
+        buttons = [self.uploads[kind].widget for kind in UPLOADS.get(key, ())]
+        return w.VBox([shown, *buttons]) if buttons else shown
 
     def html(self) -> str:
         """All the static HTML of the page, in order (what a report or a test reads)."""
@@ -168,8 +171,8 @@ class ImpactApp:
 
         for part in self.sections:
             self._handles[part.key] = display(HTML(part.to_html()), display_id=True)
-            if part.key in self.uploads:
-                display(self.uploads[part.key].widget)
+            for kind in UPLOADS.get(part.key, ()):
+                display(self.uploads[kind].widget)
         display(self.act_box)
 
     def take(self, kind: str, name: str, content: bytes) -> Outcome:
@@ -188,7 +191,9 @@ class ImpactApp:
         label = UPLOAD_KINDS[kind].label
         if saved.path == Path(files.previous_learner_survey or "-"):
             where = "it is the earlier survey the change is measured against"
-        elif str(saved.path) in (getattr(files, field) for field in _GIVEN[kind]):
+        elif str(saved.path) in (getattr(files, field) for field in _GIVEN[kind]) or (
+            kind == "comparison" and str(saved.path) in files.comparison_paths()
+        ):
             where = f"the {label} below now shows it"
         else:
             where = f"the page still shows the newer {label} kept before it"

@@ -47,6 +47,7 @@ __all__ = [
     "ENGLAND_LA_NAMES",
     "LA_NAMES_FILE",
     "SPLIT_LABELS",
+    "ComparisonFile",
     "DestinationFigures",
     "DestinationsFile",
     "EarlierYear",
@@ -54,6 +55,7 @@ __all__ = [
     "Measure",
     "SchoolDestinations",
     "england_la_names",
+    "load_comparison",
     "load_destinations",
     "load_la_names",
 ]
@@ -217,21 +219,25 @@ def load_destinations(
             "school's profile on the start page"
         )
     if not main.schools:
-        levels = "local authority or England rows" if (main.las or main.england) else "rows"
-        raise InputError(
-            f"{path}: no school rows in this file, only {levels}"
-            + (
-                ": give it as the comparison beside a school-level file"
-                if main.las or main.england
-                else ""
+        left_out = [note for note in main.notes if " left out: " in note]
+        if left_out:
+            detail = left_out[0].split(": ", 1)[1]
+            raise InputError(f"{path}: no school row could be read ({detail})")
+        if main.las or main.england:
+            raise InputError(
+                f"{path}: no school rows in this file, only local authority or England rows: "
+                "give it as the comparison beside a school-level file"
             )
-            + "".join(f" ({note})" for note in main.notes[-1:])
-        )
+        raise InputError(f"{path}: no school rows in this file")
     las, england, names = dict(main.las), main.england, dict(main.names)
     notes = list(main.notes)
     used: list[Path] = []
     for other in comparisons:
-        extra = _read(other, None, False)
+        try:
+            extra = _read(other, None, False)
+        except InputError as exc:  # a comparison that cannot be read leaves the school's
+            notes.append(f"not used as the comparison: {exc}")
+            continue
         notes += extra.notes
         names = {**extra.names, **names}
         added = False
@@ -296,11 +302,12 @@ def _read(path: str | os.PathLike[str], urn: str | None, stream: bool | None) ->
             stream = urn is not None and Path(path).stat().st_size > STREAM_ABOVE
         except OSError:
             stream = False  # read_table says what is wrong with the path
-    if stream and urn:
+    filtered = bool(stream and urn) and not _is_wide(path)
+    if filtered:
         from ._stream import read_table_filtered
 
         table = read_table_filtered(
-            path, what="destinations file", keep=(urn.strip(), *_AREA_MARKS)
+            path, what="destinations file", keep=(str(urn).strip(), *_AREA_LEVELS)
         )
     else:
         table = read_table(path, what="destinations file")
@@ -316,9 +323,46 @@ def _read(path: str | os.PathLike[str], urn: str | None, stream: bool | None) ->
         names,
         table.encoding,
         (*table.notes, *lacking, *cells.notes()),
-        bool(stream and urn),
+        filtered,
     )
 
 
-#: Lines kept besides a school's when streaming: the rows of the areas it is compared with.
-_AREA_MARKS = ("LA", "NAT", "Local authority", "National")
+#: Rows kept besides a school's when streaming: those of the areas it is compared with.
+_AREA_LEVELS = ("Local authority", "National")
+
+
+def _is_wide(path: str | os.PathLike[str]) -> bool:
+    """A performance-tables file (one row per school, a few thousand rows) is read whole: its
+    LA and England rows are marked by a record type, not a level to keep while streaming."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(64 * 1024)
+    except OSError:
+        return False
+    return b"RECTYPE" in first
+
+
+@dataclass(frozen=True)
+class ComparisonFile:
+    """An LA- or England-level destinations file, checked on its own: what it holds."""
+
+    path: Path
+    kind_name: str
+    year: str
+    local_authorities: int
+    england: bool
+    notes: tuple[str, ...]
+
+
+def load_comparison(path: str | os.PathLike[str]) -> ComparisonFile:
+    """Read a file to be the comparison beside a school's: it must have LA or England rows."""
+    read = _read(path, None, False)
+    if not read.las and read.england is None:
+        raise InputError(
+            f"{path}: no local authority or England rows in this file, so it cannot be the "
+            "comparison for a school's destinations"
+            + (": upload it as the destinations file" if read.schools else "")
+        )
+    return ComparisonFile(
+        Path(path), read.shape.name, read.year, len(read.las), read.england is not None, read.notes
+    )

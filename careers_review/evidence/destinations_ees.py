@@ -60,6 +60,7 @@ _EES_LEVELS: dict[str, Level] = {
 _EES_PREFERRED_GROUPS = (
     "total",
     "state-funded mainstream and special schools",
+    "state-funded mainstream & special schools",
     "state-funded mainstream and special",
     "state-funded mainstream schools & colleges",
     "state-funded mainstream schools",

@@ -18,6 +18,7 @@ from ._csv import Table
 from .destinations_cells import Cells
 from .destinations_ees import EES_FIELDS_NEEDED, read_ees
 from .destinations_figures import Entity, Kind
+from .destinations_long import LONG_FIGURES, read_ees_long
 from .destinations_progression import (
     PROGRESSION_FIELDS_NEEDED,
     PROGRESSION_PLACES,
@@ -97,6 +98,19 @@ SHAPES: tuple[Shape, ...] = (
         ("time_period", "breakdown", "data_type", "cohort", ("school_urn", "geographic_level")),
         EES_FIELDS_NEEDED,
         read_ees,
+    ),
+    Shape(
+        "ees_long",
+        "Explore Education Statistics destinations (long layout)",
+        "KS4",
+        (
+            "time_period",
+            "geographic_level",
+            ("destination_description", "destination_group"),
+            "breakdown",
+        ),
+        LONG_FIGURES,
+        read_ees_long,
     ),
 )
 

@@ -20,7 +20,9 @@ from ..workspace import hide_paths
 from .actions import propose_actions
 from .destinations import DestinationsFile, SchoolDestinations, load_destinations
 from .encounters import EncounterCoverage, EncountersLog, load_encounters, school_year_groups
+from .neet import NeetFile, authorities, is_neet_file, load_neet
 from .surveys import ItemChange, SurveyResults, change_since, load_survey
+from .uploads import COMPARISON_STEM
 
 __all__ = [
     "UPLOAD_HINT",
@@ -36,6 +38,7 @@ __all__ = [
 
 #: What a section without its file says to do (each kind of evidence has its upload button).
 UPLOAD_HINT = "Upload it with the button below"
+
 T = TypeVar("T")
 
 
@@ -49,10 +52,35 @@ class EvidenceFiles:
     previous_learner_survey: str = ""
     parent_survey: str = ""
     encounters: str = ""
+    #: LA- and England-level destinations files (EES publishes them apart from the school's),
+    #: separated by ";".
+    comparisons: str = ""
+    #: The EES NEET and not-known file for 16-17 year olds by local authority.
+    neet: str = ""
+
+    def comparison_paths(self) -> list[str]:
+        return [part.strip() for part in self.comparisons.split(";") if part.strip()]
+
+    def split(self) -> EvidenceFiles:
+        """`destinations` may list several files separated by ";": the school's first, then
+        its LA and England files and the NEET file (told apart by their columns)."""
+        parts = [part.strip() for part in self.destinations.split(";") if part.strip()]
+        if len(parts) < 2:
+            return self
+        neet = [p for p in parts[1:] if is_neet_file(_resolve(p))]
+        others = [p for p in parts[1:] if p not in neet]
+        return replace(
+            self,
+            destinations=parts[0],
+            comparisons=";".join([*others, *self.comparison_paths()]),
+            neet=self.neet or (neet[0] if neet else ""),
+        )
 
 
 _PATTERNS = {
     "destinations": ("*destinations*.csv", "*pupdest*.csv", "*studest*.csv"),
+    "comparisons": (f"{COMPARISON_STEM}*.csv",),
+    "neet": ("neet*.csv",),
     "learner_survey": ("learner_survey_*.csv",),
     "parent_survey": ("parent_survey_*.csv",),
     "encounters": ("encounters_*.csv",),
@@ -86,16 +114,22 @@ def discover_evidence(folder: Path, files: EvidenceFiles) -> EvidenceFiles:
     """Fill the files not given from a school's evidence folder (DATA_DIR/evidence/<school>/):
     the newest file of each kind (see `_newness`), and as the earlier learner survey the
     newest one of an earlier academic year."""
+    files = files.split()
     if not folder.is_dir():
         return files
     found: dict[str, list[Path]] = {}
     for kind, patterns in _PATTERNS.items():
         every = {p for pattern in patterns for p in folder.glob(pattern) if p.is_file()}
+        if kind == "destinations":
+            every = {p for p in every if not p.name.startswith(COMPARISON_STEM)}
         found[kind] = sorted(every, key=lambda path: _newness(kind, path))
     chosen = {}
     for kind, paths in found.items():
         if paths and not getattr(files, kind):
             chosen[kind] = str(paths[-1])
+    if found["comparisons"] and not files.comparisons:
+        # Every comparison kept (an LA file and an England file), the newest first.
+        chosen["comparisons"] = ";".join(str(p) for p in reversed(found["comparisons"]))
     surveys = found["learner_survey"]
     if len(surveys) > 1 and not files.previous_learner_survey and not files.learner_survey:
         year = _year_named(surveys[-1])
@@ -144,6 +178,7 @@ class Evidence:
     destinations_file: DestinationsFile | None = None
     destinations: SchoolDestinations | None = None
     destinations_note: str = ""
+    neet: NeetFile | None = None
     errors: dict[str, str] = field(default_factory=dict)
     proposals: list[Action] = field(default_factory=list)
     proposals_error: str = ""
@@ -156,7 +191,7 @@ class Evidence:
     def any_given(self) -> bool:
         f = self.files
         given = (f.destinations, f.learner_survey, f.previous_learner_survey, f.parent_survey)
-        return any(text.strip() for text in (*given, f.encounters))
+        return any(text.strip() for text in (*given, f.encounters, f.comparisons, f.neet))
 
 
 def _resolve(given: str) -> Path:
@@ -173,6 +208,7 @@ def gather_evidence(
     data_dir: Path | None = None,
 ) -> Evidence:
     """Read every file given; an `InputError` is kept as that file's message, never raised."""
+    files = files.split()
     found = Evidence(files, academic_year, data_dir=data_dir)
 
     def attempt(key: str, given: str, read: Callable[[Path], T]) -> T | None:
@@ -197,7 +233,14 @@ def gather_evidence(
     found.log = attempt("encounters", files.encounters, load_encounters)
     if found.log is not None:
         _cover(found, school, framework)
-    found.destinations_file = attempt("destinations", files.destinations, load_destinations)
+    urn = files.urn.strip() or school.urn
+
+    def destinations(path: Path) -> DestinationsFile:
+        others = [_resolve(other) for other in files.comparison_paths()]
+        return load_destinations(path, comparisons=others, urn=urn or None)
+
+    found.destinations_file = attempt("destinations", files.destinations, destinations)
+    found.neet = attempt("neet", files.neet, load_neet)
     if found.destinations_file is not None:
         _find_school(found, school)
     surveys = [s for s in (found.learner, found.parent) if s is not None]
@@ -307,11 +350,41 @@ def collected(evidence: Evidence) -> list[Loaded]:
             files.destinations.strip(),
             kind=data.kind_name if data else "",
             academic_year=data.year_label if data else "",
-            rows=f"{len(data):,} schools" if data else "",
+            rows=(
+                ("the school's rows of a large file" if data.filtered else f"{len(data):,} schools")
+                if data
+                else ""
+            ),
             error=errors.get("destinations", ""),
             notes=data.notes if data else (),
         )
     )
+    if files.comparisons.strip():
+        used = {str(path) for path in data.comparisons} if data else set()
+        for path in files.comparison_paths():
+            found.append(
+                Loaded(
+                    "LA or England destinations",
+                    "destinations_file",
+                    path,
+                    kind="Comparison for the school's destinations",
+                    rows="used" if str(_resolve(path)) in used else "not used (see the notes)",
+                )
+            )
+    neet = evidence.neet
+    if files.neet.strip():
+        found.append(
+            Loaded(
+                "NEET and not known",
+                "destinations_file",
+                files.neet.strip(),
+                kind="16-17 year olds by local authority",
+                academic_year=neet.year if neet else "",
+                rows=authorities(len(neet.la_codes())) if neet else "",
+                error=errors.get("neet", ""),
+                notes=neet.notes if neet else (),
+            )
+        )
     return found
 
 

@@ -26,7 +26,7 @@ from .destinations_cells import Cells, short, whole_number
 from .destinations_figures import NOT_IN_FILE, Measure
 from .destinations_years import academic_year
 
-__all__ = ["NEET_COLUMNS", "NeetFigures", "NeetFile", "load_neet"]
+__all__ = ["NEET_COLUMNS", "NeetFigures", "NeetFile", "authorities", "is_neet_file", "load_neet"]
 
 WHAT = "NEET file"
 ENGLAND_CODE = "E92000001"
@@ -229,3 +229,20 @@ def load_neet(path: str | os.PathLike[str]) -> NeetFile:
         _las=las,
         _new_codes=new_codes,
     )
+
+
+def is_neet_file(path: str | os.PathLike[str]) -> bool:
+    """Whether a file's header is the NEET file's (to tell it from a destinations file given
+    in the same list); False for a file that cannot be opened (its loader says why)."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(64 * 1024).decode("utf-8-sig", "replace")
+    except OSError:
+        return False
+    header = {cell.strip().strip('"') for cell in first.split(",")}
+    return any(name in header for name in NEET_COLUMNS["neet"])
+
+
+def authorities(count: int) -> str:
+    """'1 local authority', '152 local authorities'."""
+    return f"{count:,} local authorit{'y' if count == 1 else 'ies'}"

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import InputError
 
 __all__ = [
+    "COMPARISON_STEM",
     "UPLOAD_KINDS",
     "UPLOAD_LIMIT",
     "UPLOAD_LIMIT_TEXT",
@@ -33,6 +34,10 @@ __all__ = [
 #: limit is set above it, and the page's script refuses a larger file before sending it.
 UPLOAD_LIMIT = 40 * 1024 * 1024
 UPLOAD_LIMIT_TEXT = "40 MB"
+
+
+#: The names comparison files are kept under: apart from a school's own destinations file.
+COMPARISON_STEM = "destinations_comparison"
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,13 @@ UPLOAD_KINDS: dict[str, UploadKind] = {
     kind.key: kind
     for kind in (
         UploadKind("destinations", "destinations file", "destinations", dated=False),
+        UploadKind(
+            "comparison",
+            "local authority or England destinations file",
+            COMPARISON_STEM,
+            dated=False,
+        ),
+        UploadKind("neet", "NEET and not known file", "neet", dated=False),
         UploadKind("learner", "learner survey", "learner_survey", dated=True),
         UploadKind("parent", "parent and carer questionnaire", "parent_survey", dated=True),
         UploadKind("encounters", "encounters log", "encounters", dated=True),
@@ -67,8 +79,9 @@ class Saved:
 
 def _check(kind: str, path: Path) -> tuple[str, str]:
     """Read the file as the page will; (academic year it covers or '', what it holds)."""
-    from .destinations import load_destinations
+    from .destinations import load_comparison, load_destinations
     from .encounters import load_encounters
+    from .neet import authorities, load_neet
     from .surveys import load_survey
 
     if kind in ("learner", "parent"):
@@ -80,6 +93,15 @@ def _check(kind: str, path: Path) -> tuple[str, str]:
         years = log.academic_years
         span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
         return years[-1], f"{len(log.activities):,} activities, {span}"
+    if kind == "comparison":
+        compared = load_comparison(path)
+        count = compared.local_authorities
+        areas = [authorities(count)] * bool(count) + ["England"] * compared.england
+        year = f", {compared.year}" if compared.year else ""
+        return "", f"{compared.kind_name}: {' and '.join(areas)}{year}"
+    if kind == "neet":
+        neet = load_neet(path)
+        return "", f"NEET and not known, {authorities(len(neet.la_codes()))}, {neet.year}"
     data = load_destinations(path)
     year = f", {data.year}" if data.year else ""
     return "", f"{data.kind_name}, {len(data):,} schools{year}"
