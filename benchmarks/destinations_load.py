@@ -10,7 +10,8 @@ Run: .venv/bin/python benchmarks/destinations_load.py --long [N]   (N defaults t
 Writes a file of N rows in the newest Explore Education Statistics long layout (every school
 with three years, six pupil groups and twelve destinations, plus LA and England rows) to a
 temporary folder, then, each in a process of its own so its peak memory is its own, (a) reads
-one school from it with read_table_filtered and read_ees_long, and (b) reads it whole with a
+one school from it with load_destinations(path, urn=...), as the impact page does (the file
+is streamed), and (b) reads it whole with a
 plain pandas.read_csv; prints `one school from N rows: X s, Y MiB` for (a), the same for (b),
 and their ratios.
 """
@@ -198,22 +199,14 @@ def _child(mode: str, path: Path, urn: str) -> None:
     """One measurement in this process (its modules already imported, as in a running
     page); prints seconds and peak MiB as JSON."""
     if mode == "filtered":
-        from careers_review.evidence._stream import read_table_filtered
-        from careers_review.evidence.destinations_cells import Cells
-        from careers_review.evidence.destinations_figures import figures_of
-        from careers_review.evidence.destinations_long import read_ees_long
+        from careers_review.evidence import load_destinations
 
         start, cpu_before = time.perf_counter(), _cpu()
-        table = read_table_filtered(
-            path, what="destinations file", keep=(urn, "LA", "NAT", "Local authority", "National")
-        )
-        year, schools, las, england, _ = read_ees_long(table, Cells(table))
-        school = schools[urn]
-        figures = figures_of(school, year)
-        la = figures_of(las[school.la_code], year)
-        assert figures.sustained.value is not None and la.sustained.value is not None
-        assert england is not None
-        detail = {"rows kept": len(table.rows), "sustained": figures.sustained.value}
+        data = load_destinations(path, urn=urn)  # streamed: the file is over 32 MiB
+        school = data.school(urn)
+        assert data.filtered and school.sustained.value is not None
+        assert school.local_authority is not None and school.england is not None
+        detail = {"sustained": school.sustained.value, "year": school.year_label}
     else:
         import pandas as pd
 

@@ -8,6 +8,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from careers_review.errors import InputError
 from careers_review.evidence import load_destinations
@@ -375,3 +377,72 @@ def test_la_england_and_neet_files_uploaded_on_the_page_are_checked_kept_and_use
         "destinations_comparison",
         "neet",
     ]
+
+
+def test_an_ees_file_with_the_level_of_study_is_about_16_to_18_leavers(three_files, tmp_path):
+    school, _, _ = three_files
+    lines = school.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",cohort_level_group"] + [line + ",Total" for line in lines[1:]]
+    path = tmp_path / "ks5_ees.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    label = load_destinations(path).school("990101").year_label
+    assert label == "left 16-18 study in 2020/21, destination in 2021/22"
+
+
+def test_a_urn_column_of_text_says_no_school_row_could_be_read(tmp_path):
+    header = ["RECTYPE", "LEA", "URN", "COHORT", "OVERALL_DESTPER"]
+    rows = [
+        {"RECTYPE": "1", "LEA": "891", "URN": name, "COHORT": "5", "OVERALL_DESTPER": "90%"}
+        for name in ("Oakfield Academy", "Riverside")
+    ]
+    rows.append({"RECTYPE": "LA", "LEA": "891", "URN": "", "COHORT": "9", "OVERALL_DESTPER": "9"})
+    path = _write(tmp_path / "ks4.csv", header, rows)
+    with pytest.raises(InputError) as caught:
+        load_destinations(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: no school row could be read (2 rows left out: row 2: URN:")
+    assert "'Oakfield Academy' is not a school URN" in message
+
+
+FIGURE_TEXT = st.one_of(
+    st.sampled_from(["SUPP", "NA", "NE", "SP", "SN", "x", "c", "z", "low", "~", "u", "", "—"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8),
+    st.integers(-5, 10**10).map(str),
+    st.floats(-10, 200).map(lambda f: f"{f:g}%"),
+    st.sampled_from(["nan", "inf", "NaN%", "1e2", "50.5%", " 7 "]),
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cohort=FIGURE_TEXT,
+    overall=FIGURE_TEXT,
+    shape=st.sampled_from(["ks4", "ees"]),
+)
+def test_any_text_in_a_figure_cell_never_refuses_and_is_a_number_only_if_it_is_one(
+    tmp_path, cohort, overall, shape
+):
+    if shape == "ks4":
+        header = ["RECTYPE", "LEA", "URN", "COHORT", "OVERALL_DESTPER", "APPRENPER"]
+        row = {"RECTYPE": "1", "LEA": "891", "URN": "990101", "COHORT": cohort}
+        rows = [row | {"OVERALL_DESTPER": overall, "APPRENPER": "3%"}]
+    else:
+        header = SCHOOL_HEADER
+        rows = _rows("School", overall, school_urn="990101", old_la_code="891")
+        rows = [r | {"cohort": cohort} for r in rows]
+    path = _write(tmp_path / f"{shape}.csv", header, rows)
+    school = load_destinations(path).school("990101")
+    for text, measure, percent in (
+        (cohort, school.cohort, False),
+        (overall, school.sustained, True),
+    ):
+        value = text.strip()
+        number = value.removesuffix("%") if percent else value
+        if measure.value is None:
+            assert measure.code is not None or text == ""
+            continue
+        # A number came out: the cell held that number, in range.
+        assert float(number) == measure.value
+        assert (0 <= measure.value <= 100) if percent else (measure.value >= 0 and number.isdigit())

@@ -36,7 +36,7 @@ from .destinations_figures import (
     earlier_years,
     figures_of,
 )
-from .destinations_shapes import Shape, detect
+from .destinations_shapes import Shape, detect, stage_of
 from .destinations_years import leavers_label
 
 if TYPE_CHECKING:
@@ -273,7 +273,7 @@ def load_destinations(
         _las=las,
         _england=england,
         kind_name=main.shape.name,
-        stage=main.shape.stage,
+        stage=main.stage,
         comparisons=tuple(used),
         filtered=main.filtered,
     )
@@ -286,6 +286,7 @@ STREAM_ABOVE = 32 * 1024 * 1024
 @dataclass(frozen=True)
 class _Parsed:
     shape: Shape
+    stage: str
     year: str
     schools: dict[str, Entity]
     las: dict[str, Entity]
@@ -316,6 +317,7 @@ def _read(path: str | os.PathLike[str], urn: str | None, stream: bool | None) ->
     year, schools, las, england, names = shape.read(table, cells)
     return _Parsed(
         shape,
+        stage_of(shape, table.columns),
         year,
         schools,
         las,

@@ -26,7 +26,7 @@ from .destinations_progression import (
 )
 from .destinations_wide import WIDE, WIDE_OPTIONAL, read_wide
 
-__all__ = ["SHAPES", "Read", "Shape", "detect"]
+__all__ = ["SHAPES", "Read", "Shape", "detect", "stage_of"]
 
 #: What a reader gives: newest destination year, schools, LAs, England, LA names in the file.
 Read = tuple[str, dict[str, Entity], dict[str, Entity], Entity | None, dict[str, str]]
@@ -149,3 +149,15 @@ def detect(table: Table, shapes: tuple[Shape, ...] = SHAPES) -> tuple[Shape, tup
         f"shape is {nearest.name}, and the file lacks {'; '.join(missing)}. The shapes are: "
         f"{known}"
     )
+
+
+#: Columns only the 16-18 files of Explore Education Statistics have (the level of study).
+_SIXTEEN_TO_EIGHTEEN = frozenset({"cohort_level_group", "cohort_level"})
+
+
+def stage_of(shape: Shape, columns: frozenset[str]) -> str:
+    """Who left: 'KS4' or '16-18 study'. EES uses one layout for both, and only the 16-18
+    files carry the level of study."""
+    if shape.kind in ("ees", "ees_long") and columns & _SIXTEEN_TO_EIGHTEEN:
+        return "16-18 study"
+    return shape.stage
