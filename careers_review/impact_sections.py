@@ -26,12 +26,12 @@ from .evidence.gather import (
     UPLOAD_HINT,
     Evidence,
     EvidenceFiles,
-    collected,
     discover_evidence,
     gather_evidence,
     kpi_progress,
     progress_text,
 )
+from .evidence.listing import collected
 from .impact_review import (
     DESTINATION_COLUMNS,
     destinations_section,

@@ -1,14 +1,16 @@
 """DfE destination measures for one school, beside its local authority and England.
 
-Reads the three shapes the Department for Education publishes the same measures in: the Key
-Stage 4 pupil destinations file (one wide row per school, `RECTYPE` 1 or 2, plus `LA` and `NAT`
-rows), the 16-18 (Key Stage 5) student destinations file (`TOT_`, `L3_`, `L2_` blocks, with
-`NOT_CAPTURED` for unknown activity) and the long Explore Education Statistics format (one row
-per school, year, pupil group and data type). The shape is worked out from the header.
+Reads every shape the Department for Education publishes them in (see `destinations_shapes`):
+the performance tables' Key Stage 4 pupil destinations, 16-18 student destinations and 16-18
+progression files (one wide row per school, plus LA and England rows), and the Explore
+Education Statistics files, with one row per data type or, the newest, one row per
+destination. EES publishes LA and England figures as files of their own: given as
+`comparisons`, they are set beside the school's. The shape is worked out from the header.
 
 A value the DfE did not publish stays unpublished here: it becomes a `Measure` with no number
 and the code the file used (`SUPP`, `NA`, `SP`, `c`, ...), so a suppressed figure is shown as
-suppressed and never turns into a zero in a table, a chart or a sum.
+suppressed and never turns into a zero in a table, a chart or a sum. A value that is not a
+figure at all is treated the same way and named in the file's notes: no value refuses a file.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from ..workspace import hide_paths
 from .actions import propose_actions
 from .destinations import DestinationsFile, SchoolDestinations, load_destinations
 from .encounters import EncounterCoverage, EncountersLog, load_encounters, school_year_groups
-from .neet import NeetFile, authorities, is_neet_file, load_neet
+from .neet import NeetFile, is_neet_file, load_neet
 from .surveys import ItemChange, SurveyResults, change_since, load_survey
 from .uploads import COMPARISON_STEM
 
@@ -28,12 +28,11 @@ __all__ = [
     "UPLOAD_HINT",
     "Evidence",
     "EvidenceFiles",
-    "Loaded",
-    "collected",
     "discover_evidence",
     "gather_evidence",
     "kpi_progress",
     "progress_text",
+    "resolve_given",
 ]
 
 #: What a section without its file says to do (each kind of evidence has its upload button).
@@ -67,7 +66,7 @@ class EvidenceFiles:
         parts = [part.strip() for part in self.destinations.split(";") if part.strip()]
         if len(parts) < 2:
             return self
-        neet = [p for p in parts[1:] if is_neet_file(_resolve(p))]
+        neet = [p for p in parts[1:] if is_neet_file(resolve_given(p))]
         others = [p for p in parts[1:] if p not in neet]
         return replace(
             self,
@@ -141,26 +140,6 @@ def discover_evidence(folder: Path, files: EvidenceFiles) -> EvidenceFiles:
     return replace(files, **chosen)
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """One file as the Collect step reports it: given or not, read or why not."""
-
-    label: str
-    parameter: str
-    given: str
-    kind: str = ""
-    academic_year: str = ""
-    rows: str = ""
-    error: str = ""
-    notes: tuple[str, ...] = ()
-
-    @property
-    def state(self) -> str:
-        if not self.given:
-            return "not provided"
-        return "could not be read" if self.error else "read"
-
-
 @dataclass
 class Evidence:
     """Everything the evidence files gave, with a plain message wherever one failed."""
@@ -194,7 +173,7 @@ class Evidence:
         return any(text.strip() for text in (*given, f.encounters, f.comparisons, f.neet))
 
 
-def _resolve(given: str) -> Path:
+def resolve_given(given: str) -> Path:
     """Relative paths are taken from the current directory (the notebook's folder in Voilà)."""
     path = Path(given).expanduser()
     return path if path.is_absolute() else Path.cwd() / path
@@ -215,7 +194,7 @@ def gather_evidence(
         if not given.strip():
             return None
         try:
-            return read(_resolve(given.strip()))
+            return read(resolve_given(given.strip()))
         except InputError as exc:
             found.errors[key] = found.shown(str(exc))
             return None
@@ -236,7 +215,7 @@ def gather_evidence(
     urn = files.urn.strip() or school.urn
 
     def destinations(path: Path) -> DestinationsFile:
-        others = [_resolve(other) for other in files.comparison_paths()]
+        others = [resolve_given(other) for other in files.comparison_paths()]
         return load_destinations(path, comparisons=others, urn=urn or None)
 
     found.destinations_file = attempt("destinations", files.destinations, destinations)
@@ -294,98 +273,6 @@ def _find_school(found: Evidence, school: School) -> None:
         )
         return
     found.destinations = data.school(urn)
-
-
-def collected(evidence: Evidence) -> list[Loaded]:
-    """Each file the page reads, in the order the Collect step lists them."""
-    files, errors = evidence.files, evidence.errors
-    found: list[Loaded] = []
-
-    def survey(
-        key: str, label: str, parameter: str, given: str, result: SurveyResults | None
-    ) -> None:
-        who = "learners" if key != "parent" else "replies"
-        found.append(
-            Loaded(
-                label,
-                parameter,
-                given.strip(),
-                kind="Learner survey" if key != "parent" else "Parent and carer survey",
-                academic_year=result.academic_year if result else "",
-                rows=f"{result.respondents:,} {who}" if result else "",
-                error=errors.get(key, ""),
-                notes=result.notes if result else (),
-            )
-        )
-
-    survey("learner", "Learner survey", "learner_survey", files.learner_survey, evidence.learner)
-    survey(
-        "previous",
-        "Earlier learner survey",
-        "previous_learner_survey",
-        files.previous_learner_survey,
-        evidence.previous,
-    )
-    survey(
-        "parent", "Parent and carer survey", "parent_survey", files.parent_survey, evidence.parent
-    )
-    log = evidence.log
-    found.append(
-        Loaded(
-            "Encounters log",
-            "encounters_file",
-            files.encounters.strip(),
-            kind="Encounters log",
-            academic_year=", ".join(log.academic_years) if log else "",
-            rows=f"{len(log.activities):,} activities" if log else "",
-            error=errors.get("encounters", ""),
-            notes=log.notes if log else (),
-        )
-    )
-    data = evidence.destinations_file
-    found.append(
-        Loaded(
-            "Destinations",
-            "destinations_file",
-            files.destinations.strip(),
-            kind=data.kind_name if data else "",
-            academic_year=data.year_label if data else "",
-            rows=(
-                ("the school's rows of a large file" if data.filtered else f"{len(data):,} schools")
-                if data
-                else ""
-            ),
-            error=errors.get("destinations", ""),
-            notes=data.notes if data else (),
-        )
-    )
-    if files.comparisons.strip():
-        used = {str(path) for path in data.comparisons} if data else set()
-        for path in files.comparison_paths():
-            found.append(
-                Loaded(
-                    "LA or England destinations",
-                    "destinations_file",
-                    path,
-                    kind="Comparison for the school's destinations",
-                    rows="used" if str(_resolve(path)) in used else "not used (see the notes)",
-                )
-            )
-    neet = evidence.neet
-    if files.neet.strip():
-        found.append(
-            Loaded(
-                "NEET and not known",
-                "destinations_file",
-                files.neet.strip(),
-                kind="16-17 year olds by local authority",
-                academic_year=neet.year if neet else "",
-                rows=authorities(len(neet.la_codes())) if neet else "",
-                error=errors.get("neet", ""),
-                notes=neet.notes if neet else (),
-            )
-        )
-    return found
 
 
 def kpi_progress(kpi: KPI) -> float | None:
