@@ -233,13 +233,80 @@ def test_a_performance_tables_file_without_earlier_years_does_not_guess_its_year
     )
 
 
-def test_earlier_years_with_a_gap_leave_the_files_own_year_unknown(tmp_path):
+META_HEADER = ["Variable", "Label", "Type", "Description"]
+
+
+def _meta(folder: Path, name: str, labels: dict[str, str]) -> Path:
+    """A metadata file as the DfE ships one with each performance-tables download."""
+    rows = [
+        {"Variable": column, "Label": label, "Type": "Integer", "Description": ""}
+        for column, label in labels.items()
+    ]
+    return _write(folder / name, META_HEADER, rows)
+
+
+def test_suffixes_are_never_read_as_years_without_the_metadata(tmp_path):
     header = ["RECTYPE", "LEA", "URN", "COHORT", "OVERALL_DESTPER", "COHORT_19", "COHORT_21"]
     row = {"RECTYPE": "1", "LEA": "891", "URN": "990101", "COHORT": "50"}
-    path = _write(tmp_path / "ks4.csv", header, [row | {"OVERALL_DESTPER": "90%"}])
+    path = _write(tmp_path / "england_ks4-pupdest.csv", header, [row | {"OVERALL_DESTPER": "9%"}])
     data = load_destinations(path)
     assert data.year == ""
-    assert [e.label for e in data.school("990101").earlier_years] == ["2018/19", "2020/21"]
+    assert [e.label for e in data.school("990101").earlier_years] == ["_19", "_21"]
+    _meta(
+        tmp_path,
+        "ks4-pupdest_meta.csv",
+        {
+            "RECTYPE": "Record type",
+            "COHORT": "Number of pupils completing key stage 4 in 2022/23",
+            "COHORT_21": "Number of pupils completing key stage 4 in 2020/21",
+            "OVERALL_DESTPER_21": "Sustained (2020/21 leavers)",
+        },
+    )
+    data = load_destinations(path)
+    school = data.school("990101")
+    assert data.year == "2023/24" and school.year_label == (
+        "left KS4 in 2022/23, destination in 2023/24"
+    )
+    # A suffix the metadata names becomes its year; one it does not name stays unknown.
+    labels = {school.earlier_label(e) for e in school.earlier_years}
+    assert labels == {
+        "an earlier year's leavers (columns ending _19); the file does not say which year",
+        "left KS4 in 2020/21, destination in 2021/22",
+    }
+
+
+def test_the_real_ks4_file_with_its_metadata_agrees_with_the_real_national_file(tmp_path):
+    """The metadata of the real file's download names 2016/17 leavers for COHORT, 2015/16 for
+    `_18` and 2014/15 for `_17`; the EES national file has the same cohorts in those years."""
+    real = need_shared("data/dfe/england_ks4-pupdest.csv")
+    with need_shared("data/dfe/ees_ks4_national_202122.csv").open(encoding="utf-8-sig") as f:
+        cohorts = {
+            row["time_period"]: int(row["cohort"])
+            for row in csv.DictReader(f)
+            if row["institution_group"] == "State-funded mainstream & special schools"
+            and row["institution_type"] == "Total"
+            and row["breakdown"] == "Total"
+            and row["data_type"] == "Number of pupils"
+        }
+    copy = tmp_path / real.name
+    copy.write_bytes(real.read_bytes())
+    labels = {"COHORT": "Number of pupils completing key stage 4 in 2016/17"}
+    labels |= {
+        f"COHORT_{s}": f"Number of pupils completing key stage 4 in {y}"
+        for s, y in (("18", "2015/16"), ("17", "2014/15"))
+    }
+    _meta(tmp_path, "ks4-pupdest_meta.csv", labels)
+    data = load_destinations(copy)
+    assert data.year == "2017/18" and not any("metadata" in note for note in data.notes)
+    england = data.england
+    assert england is not None
+    # England's state-funded mainstream and special schools, as the performance tables count.
+    assert england.cohort.value == cohorts["201718"] == 528139
+    ucl = data.school("137181")
+    earlier = {e.label: e for e in data.school("100049").earlier_years}
+    assert sorted(earlier) == ["2015/16", "2016/17"]
+    assert earlier["2016/17"].cohort.value == 207  # the school's `_18` columns
+    assert ucl.earlier_label(ucl.earlier_years[0]) == "left KS4 in 2014/15, destination in 2015/16"
 
 
 def test_numbered_area_record_types_are_la_and_england(tmp_path):
@@ -254,7 +321,8 @@ def test_numbered_area_record_types_are_la_and_england(tmp_path):
     ]
     data = load_destinations(_write(tmp_path / "ks5.csv", header, rows))
     school = data.school("990101")
-    assert data.kind == "ks5" and len(data) == 1 and not data.notes[1:]
+    assert data.kind == "ks5" and len(data) == 1
+    assert not [note for note in data.notes if "left out" in note or "cannot read" in note]
     assert school.local_authority is not None and school.local_authority.sustained.value == 88
     assert school.england is not None and school.england.sustained.value == 82
     assert school.year_label.startswith("pupils who left 16-18 study")

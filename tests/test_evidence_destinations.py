@@ -113,7 +113,10 @@ def test_our_ks4_fixture_header_is_the_real_header():
 def test_real_ks4_file_is_detected_and_every_school_row_is_parsed(ks4, ks4_raw):
     schools = [r for r in ks4_raw if r["RECTYPE"] in ("1", "2")]
     assert ks4.kind == "ks4"
-    assert ks4.encoding == "utf-8" and ks4.notes == ()
+    assert ks4.encoding == "utf-8"
+    assert [note.split(": ", 1)[1][:40] for note in ks4.notes] == [
+        "the file does not say which year its fig"
+    ]
     assert len(ks4) == len(schools) == 3728
     assert ks4.urns() == [r["URN"] for r in schools]
     for raw in schools:
@@ -164,18 +167,17 @@ def test_a_school_beside_its_la_and_england(ks4):
     assert ucl.local_authority.sustained.value == 93
     assert ucl.local_authority.split["not_sustained"].value == 6
     assert ucl.england is not None and ucl.england.cohort.value == 528139
-    # This school has no earlier years: they are carried, as 'NA'. A suffix ends the year
-    # the destination was counted in: `_18` is 2017/18, pupils who left KS4 in 2016/17.
-    assert [(y.label, y.cohort.code) for y in ucl.earlier_years] == [
-        ("2016/17", "NA"),
-        ("2017/18", "NA"),
-    ]
+    # This school has no earlier years: they are carried, as 'NA'. The file names no year and
+    # no metadata file is beside it: the years are said to be unknown, not guessed.
+    assert [(y.label, y.cohort.code) for y in ucl.earlier_years] == [("_17", "NA"), ("_18", "NA")]
+    assert ks4.year == ucl.year == ""
+    assert ucl.year_label == "pupils who left KS4; the file does not say which year"
     assert ucl.earlier_label(ucl.earlier_years[1]) == (
-        "left KS4 in 2016/17, destination in 2017/18"
+        "an earlier year's leavers (columns ending _18); the file does not say which year"
     )
-    # The file's own columns follow on: destinations in 2018/19 of pupils who left in 2017/18.
-    assert ks4.year == ucl.year == "2018/19"
-    assert ucl.year_label == "left KS4 in 2017/18, destination in 2018/19"
+    assert any(
+        "put the metadata file of the same download (ks4-pupdest_meta.csv)" in n for n in ks4.notes
+    )
     frame = ucl.to_frame()
     assert list(frame.columns) == ["The UCL Academy", "Camden", "England"]
     assert frame.loc["Sustained destination"].tolist() == ["94%", "93%", "94%"]
@@ -184,7 +186,7 @@ def test_a_school_beside_its_la_and_england(ks4):
 def test_earlier_years_and_disadvantaged_gap_from_the_file(ks4):
     haverstock = ks4.school(100049)
     years = {y.label: y for y in haverstock.earlier_years}
-    assert sorted(years) == ["2016/17", "2017/18"]  # `_17` and `_18`
+    assert sorted(years) == ["_17", "_18"]
     first, second = sorted(years)
     assert (years[first].cohort.value, years[first].sustained.value) == (208, 88)
     assert years[first].disadvantaged_gap == 92 - 87

@@ -38,8 +38,10 @@ from .destinations_figures import (
     earlier_years,
     figures_of,
 )
+from .destinations_meta import META_SUFFIX, find_meta, leaving_years
 from .destinations_shapes import Shape, detect, stage_of
-from .destinations_years import leavers_label
+from .destinations_wide import WIDE
+from .destinations_years import after, leavers_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -317,6 +319,14 @@ def _read(path: str | os.PathLike[str], urn: str | None, stream: bool | None) ->
     shape, lacking = detect(table)
     cells = Cells(table)
     year, schools, las, england, names = shape.read(table, cells)
+    undated: tuple[str, ...] = ()
+    if shape.kind in WIDE:
+        years, undated = _wide_years(path, shape.kind)
+        if years:  # the metadata names them: from here the figures are keyed by year
+            year = years.get("", "")
+            schools = {code: e.with_years(years) for code, e in schools.items()}
+            las = {code: e.with_years(years) for code, e in las.items()}
+            england = england.with_years(years) if england else None
     return _Parsed(
         shape,
         stage_of(shape, table.columns),
@@ -326,9 +336,26 @@ def _read(path: str | os.PathLike[str], urn: str | None, stream: bool | None) ->
         england,
         names,
         table.encoding,
-        (*table.notes, *lacking, *cells.notes()),
+        (*table.notes, *lacking, *cells.notes(), *undated),
         filtered,
     )
+
+
+def _wide_years(path: str | os.PathLike[str], kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """A performance-tables file's year keys ('' and '_18') as destination years, from the
+    metadata file of its download; or none, and a note saying how to give them."""
+    meta = find_meta(path)
+    if meta is None:
+        name = Path(path).stem.removeprefix("england_") + META_SUFFIX
+        return {}, (
+            f"{path}: the file does not say which year its figures are for; put the metadata "
+            f"file of the same download ({name}) beside it to have the years named",
+        )
+    try:
+        leaving = leaving_years(meta, WIDE[kind][1])
+    except InputError as exc:
+        return {}, (str(exc),)
+    return {key: after(year) for key, year in leaving.items()}, ()
 
 
 #: Rows kept besides a school's when streaming: those of the areas it is compared with.

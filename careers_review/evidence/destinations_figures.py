@@ -153,7 +153,8 @@ class EarlierYear:
     """An earlier year's headline figures, as far as the file carries them.
 
     `label` is the destination year: the `time_period` of an Explore Education Statistics
-    row, or the year a wide file's column suffix ends (`COHORT_18` gives '2017/18').
+    row, or what the metadata of a performance-tables download gives for a column suffix; the
+    suffix itself (`_18`) where no metadata says which year it is.
     """
 
     label: str
@@ -278,6 +279,17 @@ class Entity:
     ) -> None:
         self.level, self.code, self.name, self.la_code = level, code, name, la_code
         self._years, self._flat, self._layout = years, flat, layout
+
+    def with_years(self, years: Mapping[str, str]) -> Entity:
+        """The same figures with their year keys replaced (a performance-tables file's '' and
+        '_18' by the destination years its metadata gives)."""
+        layout = tuple((years.get(year, year), group, key) for year, group, key in self._layout)
+        known = (
+            {years.get(year, year): groups for year, groups in self._years.items()}
+            if self._years is not None
+            else None
+        )
+        return Entity(self.level, self.code, self.name, self.la_code, known, self._flat, layout)
 
     def renamed(self, name: str) -> Entity:
         return Entity(

@@ -2,7 +2,7 @@
 
 One wide row per school (`RECTYPE` 1 or 2), plus `LA` and `NAT` rows; the 16-18 file has `TOT_`,
 `L3_` and `L2_` blocks, with `NOT_CAPTURED` for unknown activity, and earlier years' figures
-carry a two-digit year suffix (`COHORT_18`).
+carry a two-digit suffix (`COHORT_18`) whose year only the download's metadata file gives.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import re
 from ._csv import Table
 from .destinations_cells import Cells, short
 from .destinations_figures import Entity, Kind, Layout
-from .destinations_years import destination_year_of_suffix, year_after_suffixes
 
 __all__ = ["WIDE", "WIDE_OPTIONAL", "read_wide"]
 
@@ -55,21 +54,14 @@ _WIDE_VALUE = re.compile(
 _EARLIER_SUFFIX = re.compile(r"_(\d{2})$")
 
 
-def _wide_columns(
-    table: Table, kind: Kind
-) -> tuple[str, list[tuple[int, str, str, str, str, bool]]]:
-    """The destination year of the file's own columns ('' when it cannot be known), and for
-    every value column: position, name, destination year, group, measure key, is-percentage."""
+def _wide_columns(table: Table, kind: Kind) -> list[tuple[int, str, str, str, str, bool]]:
+    """For every value column: position, name, year key, group, measure key, is-percentage.
+
+    The year key is '' for the file's own columns and `_18` for a column with that suffix: what
+    year a suffix stands for has changed between downloads, so it is left to the DfE's
+    metadata file (see `destinations_meta`) and never guessed."""
     stems, cohort = WIDE[kind]
     by_stem = {stem: key for key, stem in stems.items()} | {cohort: "cohort"}
-    suffixes = [
-        m[1]
-        for name in table.header
-        if _WIDE_VALUE.match(name)
-        for m in [_EARLIER_SUFFIX.search(name)]
-        if m
-    ]
-    current = year_after_suffixes(suffixes)
     found = []
     for position, name in enumerate(table.header):
         match = _WIDE_VALUE.match(name)
@@ -77,10 +69,10 @@ def _wide_columns(
             continue
         percent = match[1] is not None
         rest = name
-        year = current
+        year = ""
         suffix = _EARLIER_SUFFIX.search(rest)
         if suffix:
-            year, rest = destination_year_of_suffix(suffix[1]), rest[: suffix.start()]
+            year, rest = f"_{suffix[1]}", rest[: suffix.start()]
         group = "all"
         for candidate, tail in (("nondis", "_NONDIS"), ("dis", "_DIS")):
             if rest.endswith(tail):
@@ -96,7 +88,7 @@ def _wide_columns(
         elif key == "cohort" and percent:
             key = ""
         found.append((position, name, year, group, key, percent))
-    return current, found
+    return found
 
 
 #: Numbered record types some years use for areas, on rows without a URN.
@@ -106,7 +98,7 @@ _AREA_RECTYPES = {"4": "LA", "5": "NAT", "7": "NAT_STATE"}
 def read_wide(
     table: Table, cells: Cells, kind: Kind
 ) -> tuple[str, dict[str, Entity], dict[str, Entity], Entity | None]:
-    current, columns = _wide_columns(table, kind)
+    columns = _wide_columns(table, kind)
     layout: Layout = tuple((year, group, key) for _, _, year, group, key, _ in columns)
     plan = [
         (position, cells.percents if percent else cells.counts, percent, column)
@@ -154,4 +146,4 @@ def read_wide(
                 "RECTYPE",
                 f"{short(rectype)} is not a record type (a number for a school, LA or NAT)",
             )
-    return current, schools, las, england
+    return "", schools, las, england
