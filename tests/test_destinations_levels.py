@@ -514,3 +514,54 @@ def test_any_text_in_a_figure_cell_never_refuses_and_is_a_number_only_if_it_is_o
         # A number came out: the cell held that number, in range.
         assert float(number) == measure.value
         assert (0 <= measure.value <= 100) if percent else (measure.value >= 0 and number.isdigit())
+
+
+def test_a_2024_25_download_numbered_areas_and_its_metadata(tmp_path):
+    """The 2024-25 KS4 file: the same columns up to UNKNOWNPER_NONDIS, earlier years `_22` and
+    `_21`, areas as RECTYPE 4, 5 and 7, and the years in its metadata file."""
+    from .test_evidence_destinations import STEMS, ks4_row
+
+    header = ["RECTYPE", "LEA", "ESTAB", "URN", "ICLOSE", "SCHNAME", "NFTYPE"]
+    for group in ("", "_DIS", "_NONDIS"):
+        header += [f"COHORT{group}"] + [f"{s}{group}" for s in STEMS]
+        header += [f"{s}PER{group}" for s in STEMS]
+    for year in ("_22", "_21"):
+        for group in ("", "_DIS", "_NONDIS"):
+            header += [f"COHORT{group}{year}", f"OVERALL_DESTPER{group}{year}"]
+    school = {c: v for c, v in ks4_row(COHORT_22="120", OVERALL_DESTPER_22="91%").items()}
+    la = school | {"RECTYPE": "4", "URN": "", "ESTAB": "", "SCHNAME": "", "COHORT": "9000"}
+    every = la | {"RECTYPE": "5", "LEA": "", "COHORT": "600000", "OVERALL_DESTPER": "93%"}
+    state = every | {"RECTYPE": "7", "COHORT": "560000", "OVERALL_DESTPER": "94%"}
+    path = tmp_path / "england_ks4-pupdest.csv"
+    rows = [{c: row.get(c, "NA") for c in header} for row in (school, la, every, state)]
+    _write(path, header, rows)
+    labels = {"COHORT": "Number of pupils completing key stage 4 in 2022/23"}
+    # The 2024-25 metadata: a suffix is the end of the leavers' year (`_22` left in 2021/22).
+    labels |= {
+        f"COHORT_{s}": f"Number of pupils completing key stage 4 in 20{int(s) - 1}/{s}"
+        for s in ("22", "21")
+    }
+    _meta(tmp_path, "ks4-pupdest_meta.csv", labels)
+    data = load_destinations(path)
+    oakfield = data.school("990101")
+    assert oakfield.year_label == "left KS4 in 2022/23, destination in 2023/24"
+    assert oakfield.local_authority is not None and oakfield.local_authority.cohort.value == 9000
+    assert oakfield.england is not None and oakfield.england.cohort.value == 560000  # RECTYPE 7
+    earlier = {oakfield.earlier_label(e): e for e in oakfield.earlier_years}
+    latest = earlier["left KS4 in 2021/22, destination in 2022/23"]
+    assert (latest.cohort.value, latest.sustained.value) == (120, 91)
+    assert "left KS4 in 2020/21, destination in 2021/22" in earlier
+
+
+def test_metadata_naming_one_year_twice_leaves_the_years_unknown(tmp_path):
+    header = ["RECTYPE", "LEA", "URN", "COHORT", "OVERALL_DESTPER", "COHORT_21"]
+    row = {"RECTYPE": "1", "LEA": "891", "URN": "990101", "COHORT": "50", "COHORT_21": "40"}
+    path = _write(tmp_path / "england_ks4-pupdest.csv", header, [row | {"OVERALL_DESTPER": "9%"}])
+    same = "Number of pupils completing key stage 4 in 2022/23"
+    _meta(tmp_path, "ks4-pupdest_meta.csv", {"COHORT": same, "COHORT_21": same})
+    data = load_destinations(path)
+    assert data.year == "" and data.school("990101").cohort.value == 50
+    assert any(
+        "(the file's own, columns ending _21): the years are left unknown" in note
+        for note in data.notes
+    )

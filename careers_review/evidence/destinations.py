@@ -355,6 +355,12 @@ def _wide_years(path: str | os.PathLike[str], kind: str) -> tuple[dict[str, str]
         leaving = leaving_years(meta, WIDE[kind][1])
     except InputError as exc:
         return {}, (str(exc),)
+    if len(set(leaving.values())) < len(leaving):
+        return {}, (
+            f"{meta}: names the same year for more than one set of columns ("
+            + ", ".join(f"columns ending {k}" if k else "the file's own" for k in sorted(leaving))
+            + "): the years are left unknown",
+        )
     return {key: after(year) for key, year in leaving.items()}, ()
 
 
