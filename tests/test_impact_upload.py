@@ -301,10 +301,11 @@ def test_uploads_on_the_served_page(voila_server, browser, tmp_path, session_dat
         _choose(page, upload, too_big)
         warning = destinations.locator(".cr-upload-too-big")
         warning.get_by_text("larger than the 40 MB an upload takes").wait_for(timeout=10_000)
-        assert destinations.locator(".cr-upload-message").inner_text().strip() == ""
+        message = destinations.locator(".cr-upload-box-destinations .cr-upload-message")
+        assert message.inner_text().strip() == ""
 
         _choose(page, upload, big)
-        kept = destinations.locator(".cr-upload-message").get_by_text("Kept destinations_england")
+        kept = message.get_by_text("Kept destinations_england")
         kept.wait_for(timeout=120_000)
         assert not warning.is_visible()
         text = destinations.inner_text()
