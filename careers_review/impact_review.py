@@ -111,7 +111,7 @@ def destinations_section(evidence: Evidence) -> Section:
     year = f" ({dest.year_label})"
     la = dest.local_authority
     summary = (
-        f"{dest.name or 'The school'} (URN {dest.urn}), {kind}{year}. Sustained destination: "
+        f"{dest.name or 'The school'} (URN {dest.urn}), {kind}{year}. {dest.headline}: "
         f"{dest.sustained.label}"
         + (
             f"; {_area(la.name)}: {la.sustained.label}"
@@ -169,13 +169,13 @@ def destinations_section(evidence: Evidence) -> Section:
             frame[f"School {past.label}"] = pd.Series(
                 {
                     "Pupils in cohort": past.cohort.value,
-                    "Sustained destination": past.sustained.value,
+                    dest.headline: past.sustained.value,
                     "Disadvantage gap (points)": gap_then,
                 },
                 dtype="float64",
             )
         html += heading(4, "Earlier years in the file") + grid(
-            ["Pupils", "Pupils in cohort", "Sustained destination", "Disadvantage gap (points)"],
+            ["Pupils", "Pupils in cohort", dest.headline, "Disadvantage gap (points)"],
             earlier,
             "cr-earlier-years",
         )

@@ -565,3 +565,61 @@ def test_metadata_naming_one_year_twice_leaves_the_years_unknown(tmp_path):
         "(the file's own, columns ending _21): the years are left unknown" in note
         for note in data.notes
     )
+
+
+#: The EES progression file at institution level (`l4_tidy_*_ins_*`), as its columns are
+#: published (the school and area columns as in the destinations files).
+PROGRESSION_HEADER = [
+    *SCHOOL_HEADER[: SCHOOL_HEADER.index("breakdown_topic")],
+    "breakdown_topic",
+    "breakdown",
+    "data_type",
+    "version",
+    "all_cohort",
+    "all_progressed",
+    "all_degree",
+    "all_htech",
+    "all_top3rd",
+    "all_appren",
+    "acag_cohort",
+    "acag_progressed",
+    "tlev_cohort",
+    "tlev_progressed",
+]
+
+
+def test_the_ees_progression_measure_is_read_and_named_as_progression(tmp_path):
+    base = {
+        "time_period": "202223",
+        "time_identifier": "Academic year",
+        "geographic_level": "School",
+        "old_la_code": "891",
+        "la_name": "Nottinghamshire",
+        "school_urn": "990101",
+        "school_name": "Oakfield Academy",
+        "version": "Final",
+    }
+    rows = [
+        base
+        | {"breakdown_topic": "Total", "breakdown": "Total", "data_type": "Percentage"}
+        | {"all_cohort": "140", "all_progressed": "61", "all_degree": "48", "all_htech": "~"}
+        | {"all_appren": "c", "acag_cohort": "100", "acag_progressed": "70"},
+        base
+        | {"breakdown_topic": "Disadvantage status", "breakdown": "Disadvantaged"}
+        | {"data_type": "Percentage", "all_cohort": "30", "all_progressed": "45"},
+    ]
+    path = _write(tmp_path / "l4_tidy_2023_all_ins.csv", PROGRESSION_HEADER, rows)
+    data = load_destinations(path)
+    assert data.kind == "ees_progression" and data.stage == "16-18 study"
+    school = data.school("990101")
+    assert school.headline == "Progressed to higher education or training"
+    assert (school.cohort.value, school.sustained.value) == (140, 61)
+    assert school.split["higher_education"].value == 48
+    assert school.split["higher_technical"].label == "below 0.5% [~]"
+    assert school.split["apprenticeship"].code == "c"
+    assert school.school.disadvantaged is not None
+    assert school.school.disadvantaged.sustained.value == 45
+    assert school.year_label == "left 16-18 study in 2021/22, destination in 2022/23"
+    frame = school.to_frame()
+    assert frame.loc["Progressed to higher education or training"].iloc[0] == "61%"
+    assert "Higher technical (level 4 or 5)" in frame.index

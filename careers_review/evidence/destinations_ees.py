@@ -6,11 +6,13 @@ Where an area has a row per institution group, the widest group is kept as the c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ._csv import Table
 from .destinations_cells import Cells, short, whole_number
 from .destinations_figures import Entity, Level
 
-__all__ = ["EES_FIELDS", "EES_FIELDS_NEEDED", "read_ees"]
+__all__ = ["EES_FIELDS", "EES_FIELDS_NEEDED", "PROGRESSION_FIELDS", "read_ees", "read_progression"]
 
 EES_FIELDS = {
     "sustained": "overall",
@@ -26,6 +28,15 @@ EES_FIELDS = {
     "unknown": "all_unknown",
 }
 EES_FIELDS_NEEDED = ("overall", "education", "appren", "all_work", "all_notsust", "all_unknown")
+#: The 16-18 progression to higher education or training measure, as EES publishes it
+#: (`l4_tidy_*` files): the share who progressed, to a degree, a higher technical course or a
+#: higher apprenticeship.
+PROGRESSION_FIELDS = {
+    "sustained": "all_progressed",
+    "higher_education": "all_degree",
+    "higher_technical": "all_htech",
+    "apprenticeship": "all_appren",
+}
 
 
 def _academic_year(time_period: str) -> str | None:
@@ -68,8 +79,13 @@ _EES_PREFERRED_GROUPS = (
 
 
 def read_ees(
-    table: Table, cells: Cells
+    table: Table,
+    cells: Cells,
+    fields: Mapping[str, str] = EES_FIELDS,
+    cohort_column: str = "cohort",
 ) -> tuple[str, dict[str, Entity], dict[str, Entity], Entity | None, dict[str, str]]:
+    """`fields` maps measure keys to the file's columns: the destinations files' by default,
+    the 16-18 progression files' (`PROGRESSION_FIELDS`) otherwise."""
     header = table.columns
 
     def at(name: str) -> int | None:
@@ -82,10 +98,8 @@ def read_ees(
     level_at, name_at = at("geographic_level"), at("school_name")
     old_la_at, new_la_at, la_name_at = at("old_la_code"), at("new_la_code"), at("la_name")
     group_at, level_group_at = at("institution_group"), at("cohort_level_group")
-    fields = [
-        (key, name, table.position(name)) for key, name in EES_FIELDS.items() if name in header
-    ]
-    cohort_at = table.position("cohort")
+    columns = [(key, name, table.position(name)) for key, name in fields.items() if name in header]
+    cohort_at = table.position(cohort_column)
     entities: dict[tuple[str, str], Entity] = {}
     ranks: dict[tuple, int] = {}
     school_rows: dict[tuple, int] = {}
@@ -109,9 +123,9 @@ def read_ees(
                 f"{short(values[type_at])} is not a data type (Percentage or Number of pupils)",
             )
             continue
-        cohort = cells.count(values[cohort_at], row, "cohort")
+        cohort = cells.count(values[cohort_at], row, cohort_column)
         measures = {}
-        for key, name, position in fields:
+        for key, name, position in columns:
             text = values[position]
             measures[key] = (
                 cells.percent(text, row, name) if percent else cells.count(text, row, name)
@@ -189,3 +203,9 @@ def read_ees(
     las = {code: e for (level, code), e in entities.items() if level == "local_authority"}
     england = entities.get(("england", "E92000001"))
     return current, schools, las, england, names
+
+
+def read_progression(
+    table: Table, cells: Cells
+) -> tuple[str, dict[str, Entity], dict[str, Entity], Entity | None, dict[str, str]]:
+    return read_ees(table, cells, PROGRESSION_FIELDS, "all_cohort")

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CODES",
+    "HEADLINES",
     "NOT_IN_FILE",
     "SMALL_CODES",
     "SPLIT_LABELS",
@@ -35,7 +36,7 @@ __all__ = [
     "figures_of",
 ]
 
-Kind = Literal["ks4", "ks5", "ks5_progression", "ees", "ees_long"]
+Kind = Literal["ks4", "ks5", "ks5_progression", "ees", "ees_progression", "ees_long"]
 Level = Literal["school", "local_authority", "england"]
 
 #: Codes the DfE writes instead of a number, and what each means in plain words.
@@ -52,6 +53,11 @@ CODES: dict[str, str] = {
     "z": "not applicable",
     "u": "low reliability, not published",
     ":": "not available",
+}
+#: The headline of the measures that are not "sustained destination".
+HEADLINES: dict[str, str] = {
+    "ks5_progression": "Progressed to higher education or training",
+    "ees_progression": "Progressed to higher education or training",
 }
 #: Codes that mean "more than zero but under 0.5%" rather than "withheld".
 SMALL_CODES = frozenset({"SP", "low", "~"})
@@ -190,6 +196,12 @@ class SchoolDestinations:
         """'left KS4 in 2020/21, destination in 2021/22', or that the file does not say."""
         return leavers_label(self.stage, self.year)
 
+    @property
+    def headline(self) -> str:
+        """What the headline figure measures: a sustained destination, or (the progression
+        measure) progression to higher education or training."""
+        return HEADLINES.get(self.kind, "Sustained destination")
+
     def earlier_label(self, earlier: EarlierYear) -> str:
         return leavers_label(self.stage, earlier.label)
 
@@ -229,7 +241,7 @@ class SchoolDestinations:
             rows[label] = [str(pick(place) or NOT_IN_FILE) if place else "" for place in places]
 
         add("Pupils in cohort", lambda f: f.cohort)
-        add("Sustained destination", lambda f: f.sustained)
+        add(self.headline, lambda f: f.sustained)
         for key, label in SPLIT_LABELS.items():
             if key in self.school.split:
                 add(label, _split_part(key))

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ._csv import Table
 from .destinations_cells import Cells
-from .destinations_ees import EES_FIELDS_NEEDED, read_ees
+from .destinations_ees import EES_FIELDS_NEEDED, PROGRESSION_FIELDS, read_ees
+from .destinations_ees import read_progression as read_ees_progression
 from .destinations_figures import Entity, Kind
 from .destinations_long import LONG_FIGURES, read_ees_long
 from .destinations_progression import (
@@ -98,6 +99,14 @@ SHAPES: tuple[Shape, ...] = (
         ("time_period", "breakdown", "data_type", "cohort", ("school_urn", "geographic_level")),
         EES_FIELDS_NEEDED,
         read_ees,
+    ),
+    Shape(
+        "ees_progression",
+        "Explore Education Statistics 16-18 progression to higher education or training",
+        "16-18 study",
+        ("time_period", "breakdown", "data_type", "all_cohort", ("school_urn", "geographic_level")),
+        tuple(PROGRESSION_FIELDS.values())[:2],
+        read_ees_progression,
     ),
     Shape(
         "ees_long",
