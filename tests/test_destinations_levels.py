@@ -373,7 +373,8 @@ def test_a_long_file_is_streamed_for_one_school_with_its_areas(tmp_path):
     assert school == every  # the same figures, LA and England as the whole file gives
     assert school.sustained.value == 94.4
     assert school.local_authority is not None and school.england is not None
-    assert school.year_label == "left KS4 in 2021/22, destination in 2022/23"
+    # In the long layout time_period (202223) is the year pupils left.
+    assert school.year_label == "left KS4 in 2022/23, destination in 2023/24"
     with pytest.raises(InputError, match="no row for URN 123456; check the URN in the school"):
         load_destinations(path, urn="123456", stream=True)
 

@@ -170,12 +170,13 @@ FULL = [
 
 def test_a_school_its_la_and_england_for_two_years_and_the_disadvantaged_groups(tmp_path):
     year, schools, las, england, names, cells = read(tmp_path, FULL)
-    assert year == "2022/23"
+    # time_period 202223 is the year pupils left: destinations in 2023/24.
+    assert year == "2023/24"
     assert list(schools) == ["137181"] and list(las) == ["891"] and england is not None
     assert names == {"891": "Nottinghamshire"}
     school = schools["137181"]
     assert (school.name, school.la_code, school.level) == ("Sherwood Academy", "891", "school")
-    now = school.years["2022/23"]
+    now = school.years["2023/24"]
     assert now["all"]["cohort"] == Measure(180)
     assert now["all"]["sustained"] == Measure(94.4, None, "%")
     assert now["all"]["sustained_n"] == Measure(170)
@@ -191,7 +192,7 @@ def test_a_school_its_la_and_england_for_two_years_and_the_disadvantaged_groups(
     # Level 2 apprenticeships, sex and ethnicity rows are not among the figures shown.
     assert set(now) == {"all", "dis", "nondis"}
     assert "unknown" not in now["all"]
-    before = school.years["2021/22"]
+    before = school.years["2022/23"]
     assert before["all"]["sustained"] == Measure(93.8, None, "%")
     assert before["all"]["cohort"] == Measure(160)
     assert before["dis"]["cohort"] == Measure(35)
@@ -264,9 +265,10 @@ def test_a_school_only_in_an_earlier_year_keeps_that_year(tmp_path):
         row(OTHER, SUSTAINED, "50", "90.9", time_period="202021", cohort_count="55"),
     ]
     year, schools, *_ = read(tmp_path, rows)
-    assert year == "2022/23"
-    assert set(schools["122334"].years) == {"2020/21"}
-    assert schools["122334"].years["2020/21"]["all"]["sustained"] == Measure(90.9, None, "%")
+    # time_period 202223 is the year pupils left: destinations in 2023/24.
+    assert year == "2023/24"
+    assert set(schools["122334"].years) == {"2021/22"}
+    assert schools["122334"].years["2021/22"]["all"]["sustained"] == Measure(90.9, None, "%")
 
 
 def test_a_group_total_row_is_known_by_its_group(tmp_path):
@@ -479,10 +481,10 @@ def test_the_benchmark_file_answers_one_school_with_the_figures_it_was_written_w
     areas = (bench.long_las(20_000) + 2) * bench.SCHOOL_ROWS
     assert len(table.rows) == bench.SCHOOL_ROWS + areas
     year, schools, las, england, names = read_ees_long(table, Cells(table))
-    assert year == "2022/23" and list(schools) == [bench.LONG_URN]
+    assert year == "2023/24" and list(schools) == [bench.LONG_URN]
     school = schools[bench.LONG_URN]
     number = (written - areas) // bench.SCHOOL_ROWS // 2
-    for period, label in enumerate(("2020/21", "2021/22", "2022/23")):
+    for period, label in enumerate(("2021/22", "2022/23", "2023/24")):
         for group, breakdown in (("all", 0), ("dis", 1), ("nondis", 2)):
             cohort = bench.long_cohort(number, period, breakdown)
             count, percent = bench.long_figure(cohort, 940)

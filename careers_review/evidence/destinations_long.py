@@ -8,6 +8,10 @@ apprenticeship levels) are left out without a note: they are not figures the pag
 Only rows for all pupils and the disadvantaged / not disadvantaged groups are read; a row of
 another characteristic (sex, ethnicity, ...) is left out. Where an area has a row per type of
 institution, the widest is kept as the comparison, as in the older layout.
+
+Unlike the older layout, `time_period` here is the year the pupils left, not the year their
+destination was counted: the 2023/24 release (destinations in 2023/24 of pupils who left in
+2022/23) has time periods up to 2022/23.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ._csv import Table
 from .destinations_cells import Cells, short
 from .destinations_ees import _academic_year
 from .destinations_figures import Entity, Level, Measure
+from .destinations_years import after
 
 __all__ = ["LONG_FIELDS_NEEDED", "LONG_FIGURES", "LONG_KEYS", "read_ees_long"]
 
@@ -227,7 +232,10 @@ def read_ees_long(table: Table, cells: Cells) -> Read:
             level = "school" if urn else None
         if level is None:
             continue
-        year = _academic_year(values[period_at])
+        # In this layout `time_period` is the year pupils left: the release for destinations in
+        # 2023/24 ends at 202223. Figures are keyed by destination year, as in every layout.
+        left = _academic_year(values[period_at])
+        year = (after(left) or left) if left is not None else None
         if year is None:
             cells.skip(
                 row, "time_period", f"{short(values[period_at])} is not a time period (202324)"

@@ -3,7 +3,8 @@ counted.
 
 The DfE counts a destination in the academic year after pupils leave: the figures for the
 destination year 2021/22 are about pupils who finished Key Stage 4 (or 16-18 study) in
-2020/21. Explore Education Statistics names the destination year in `time_period` (202122).
+2020/21. Explore Education Statistics names the destination year in the `time_period` of its
+older layouts (202122) and the leaving year in that of its newest, long, layout.
 A performance-tables file names no year: its download's metadata file does (see
 `destinations_meta`), and without it the page says the year is not known.
 """
