@@ -38,10 +38,10 @@ from .destinations_figures import (
     earlier_years,
     figures_of,
 )
-from .destinations_meta import META_SUFFIX, find_meta, leaving_years
+from .destinations_meta import destination_years
 from .destinations_shapes import Shape, detect, stage_of
 from .destinations_wide import WIDE
-from .destinations_years import after, leavers_label
+from .destinations_years import leavers_label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -321,7 +321,7 @@ def _read(path: str | os.PathLike[str], urn: str | None, stream: bool | None) ->
     year, schools, las, england, names = shape.read(table, cells)
     undated: tuple[str, ...] = ()
     if shape.kind in WIDE:
-        years, undated = _wide_years(path, shape.kind)
+        years, undated = destination_years(path, WIDE[shape.kind][1])
         if years:  # the metadata names them: from here the figures are keyed by year
             year = years.get("", "")
             schools = {code: e.with_years(years) for code, e in schools.items()}
@@ -339,29 +339,6 @@ def _read(path: str | os.PathLike[str], urn: str | None, stream: bool | None) ->
         (*table.notes, *lacking, *cells.notes(), *undated),
         filtered,
     )
-
-
-def _wide_years(path: str | os.PathLike[str], kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
-    """A performance-tables file's year keys ('' and '_18') as destination years, from the
-    metadata file of its download; or none, and a note saying how to give them."""
-    meta = find_meta(path)
-    if meta is None:
-        name = Path(path).stem.removeprefix("england_") + META_SUFFIX
-        return {}, (
-            f"{path}: the file does not say which year its figures are for; put the metadata "
-            f"file of the same download ({name}) beside it to have the years named",
-        )
-    try:
-        leaving = leaving_years(meta, WIDE[kind][1])
-    except InputError as exc:
-        return {}, (str(exc),)
-    if len(set(leaving.values())) < len(leaving):
-        return {}, (
-            f"{meta}: names the same year for more than one set of columns ("
-            + ", ".join(f"columns ending {k}" if k else "the file's own" for k in sorted(leaving))
-            + "): the years are left unknown",
-        )
-    return {key: after(year) for key, year in leaving.items()}, ()
 
 
 #: Rows kept besides a school's when streaming: those of the areas it is compared with.

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from ..errors import InputError
 from ._csv import read_table
+from .destinations_years import after
 
-__all__ = ["META_SUFFIX", "find_meta", "leaving_years"]
+__all__ = ["META_SUFFIX", "destination_years", "find_meta", "leaving_years"]
 
 META_SUFFIX = "_meta.csv"
 _YEAR = re.compile(r"(?<!\d)(\d{4})\s*/\s*(\d{2})(?!\d)")
@@ -57,3 +58,28 @@ def leaving_years(meta: str | os.PathLike[str], cohort: str) -> dict[str, str]:
             "'completing key stage 4 in 2022/23')"
         )
     return found
+
+
+def destination_years(
+    path: str | os.PathLike[str], cohort: str
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """A performance-tables file's year keys ('' and '_18') as destination years, from the
+    metadata file of its download; or none, and a note saying how to give them."""
+    meta = find_meta(path)
+    if meta is None:
+        name = Path(path).stem.removeprefix("england_") + META_SUFFIX
+        return {}, (
+            f"{path}: the file does not say which year its figures are for; put the metadata "
+            f"file of the same download ({name}) beside it to have the years named",
+        )
+    try:
+        leaving = leaving_years(meta, cohort)
+    except InputError as exc:
+        return {}, (str(exc),)
+    if len(set(leaving.values())) < len(leaving):
+        return {}, (
+            f"{meta}: names the same year for more than one set of columns ("
+            + ", ".join(f"columns ending {k}" if k else "the file's own" for k in sorted(leaving))
+            + "): the years are left unknown",
+        )
+    return {key: after(year) for key, year in leaving.items()}, ()
