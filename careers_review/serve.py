@@ -188,6 +188,10 @@ def login(options: ServeOptions) -> tuple[str, str]:
     return token, hashed
 
 
+#: Seconds a page waits for its output after its cell has finished (Voilà's default is 4).
+IOPUB_WAIT = 60
+
+
 def voila_argv(
     workbooks: Path,
     options: ServeOptions,
@@ -211,6 +215,10 @@ def voila_argv(
         # Kernels listen on Unix sockets only their owner can open, not on TCP ports: no other
         # local user can reach them, and no port can be taken between choosing it and binding it.
         "--KernelManager.transport=ipc",
+        # A page's output (a plan page sends over a thousand widget messages) may still be
+        # arriving when its cell has finished; waiting 4 s for it, as by default, drops it on
+        # a busy server and the page opens empty. The wait ends as soon as the kernel is idle.
+        f"--VoilaExecutor.iopub_timeout={IOPUB_WAIT}",
         # A dict with a number in it: key=value would hand Tornado the limit as a string.
         f"--Voila.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_LIMIT}}}",
     ]

@@ -455,3 +455,19 @@ def test_a_long_walk_leaves_no_kernels_and_little_memory(session_data_dir, brows
     assert loads == 150
     assert left <= 3
     assert growth <= 400, growth
+
+
+def test_a_page_waits_for_all_its_output_on_a_busy_server(tmp_path):
+    """The page's executor, made from the server's own settings, waits up to IOPUB_WAIT s for
+    a cell's output (a plan page's thousand widget messages) rather than Voilà's 4 s, after
+    which a page on a busy server opened without its app."""
+    import nbformat
+    from voila.execute import VoilaExecutor
+
+    from careers_review.app.voila_server import CareersVoila
+    from careers_review.serve import IOPUB_WAIT, ServeOptions, voila_argv
+
+    app = CareersVoila()
+    app.parse_command_line(voila_argv(WORKBOOKS, ServeOptions()))
+    executor = VoilaExecutor(nbformat.v4.new_notebook(), config=app.config)
+    assert executor.iopub_timeout == IOPUB_WAIT >= 30

@@ -75,8 +75,9 @@ ENGLAND_LA_NAMES = Path(__file__).resolve().parent / "la_names.csv"
 class DestinationsFile:
     """A destinations file read whole and checked: ask it for one school with `school(urn)`.
 
-    `year` is the academic year the figures are for when the file says so (the latest
-    `time_period` of the long format); the wide KS4 and KS5 files do not name it, so it is ''.
+    `year` is the destination year of the figures: the newest of an Explore Education
+    Statistics file, or what a performance-tables download's metadata names; '' when neither
+    says (the pages then say the year is not known).
     """
 
     path: Path
